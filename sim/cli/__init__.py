@@ -1,0 +1,71 @@
+"""The ``negsim`` command: parse arguments, make one library call, write the result.
+
+Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args)``.
+Only this package prints; library code returns values or raises :class:`sim.SimError`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from sim import __version__
+from sim.cli import validate as validate_cmd
+from sim.errors import ScenarioError, SimError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+COMMANDS: tuple[ModuleType, ...] = (validate_cmd,)
+
+DESCRIPTION = """\
+Simulate deadline bargaining between two governments under outside pressure.
+
+A scenario file (TOML) names two players and their actions, payoffs built from
+evidence-cited parameters, a hard deadline and an exogenous pressure series.
+See docs/scenario-format.md.
+"""
+
+EPILOG = """\
+examples:
+  negsim validate scenarios/*.toml      check scenario files and their evidence
+  python -m sim validate --json scenarios/gsomia-2019.toml
+
+exit status: 0 success, 2 invalid input (one line per problem on stderr)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="negsim",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"negsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except ScenarioError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    except SimError as exc:
+        print(f"negsim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("negsim: interrupted", file=sys.stderr)
+        return 130
+    return status

@@ -1,0 +1,64 @@
+"""The one exception family of negsim.
+
+Library code raises these; only the command line catches :class:`SimError`, prints one line
+per problem and exits with status 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Problem", "ScenarioError", "SimError"]
+
+_MAX_VALUE_CHARS = 80
+
+
+class SimError(Exception):
+    """Base class of every error negsim raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where (``key``), which rule, and the bad value."""
+
+    key: str
+    rule: str
+    value: Any = None
+    has_value: bool = True
+
+    def describe(self) -> str:
+        """``key: rule (got value)`` on one line."""
+        text = f"{self.key or '<document>'}: {self.rule}"
+        if self.has_value:
+            shown = repr(self.value)
+            if len(shown) > _MAX_VALUE_CHARS:
+                shown = shown[: _MAX_VALUE_CHARS - 3] + "..."
+            text += f" (got {shown})"
+        return " ".join(text.split())
+
+
+class ScenarioError(SimError, ValueError):
+    """A scenario file that cannot be read or is not valid.
+
+    Attributes
+    ----------
+    path:
+        The scenario file, or ``None`` for text that came from no file.
+    problems:
+        Every problem found, in document order; ``key`` is the first one's key path.
+    """
+
+    def __init__(self, path: Path | str | None, problems: list[Problem]) -> None:
+        if not problems:
+            raise ValueError("ScenarioError needs at least one problem")
+        self.path = Path(path) if path is not None else None
+        self.problems = tuple(problems)
+        self.key = problems[0].key
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem: ``file: key: rule (got value)``."""
+        where = str(self.path) if self.path is not None else "<string>"
+        return [f"{where}: {p.describe()}" for p in self.problems]

@@ -1,0 +1,202 @@
+"""Loading scenarios in two stages: parse the TOML, then validate into frozen objects."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from sim.checks import check
+from sim.errors import Problem, ScenarioError
+from sim.scenario import Scenario
+
+__all__ = ["load", "parse", "sweepable", "validate"]
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+_RULES = {
+    "extra_forbidden": "unknown key",
+    "missing": "required key is missing",
+}
+
+
+def load(path: str | Path, overrides: Mapping[str, float] | None = None) -> Scenario:
+    """Read, parse and validate the scenario file at ``path``.
+
+    Parameters
+    ----------
+    path:
+        A scenario TOML file.
+    overrides:
+        Values to set before validation, by dotted parameter name (``korea.audience_cost``)
+        or by the dotted key of a number in the file (``schedule.epochs``).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, if the file cannot be read or is not valid.
+
+    Examples
+    --------
+    >>> import sim
+    >>> s = sim.load("scenarios/gsomia-2019.toml")
+    >>> [p.id for p in s.players]
+    ['korea', 'japan']
+    """
+    path = Path(path)
+    return validate(parse(_read(path), path), path, overrides)
+
+
+def _read(path: Path) -> bytes:
+    def fail(rule: str) -> ScenarioError:
+        return ScenarioError(path, [Problem("", rule, None, False)])
+
+    if not path.exists():
+        raise fail("no such file")
+    if path.is_dir():
+        raise fail("is a directory, not a scenario file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(f"file is larger than {MAX_FILE_BYTES} bytes")
+        return path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror or exc}") from None
+
+
+def parse(data: bytes, path: str | Path | None = None) -> dict[str, Any]:
+    """Stage one: bytes to a TOML document (a dict), with parameters flattened.
+
+    Raises
+    ------
+    ScenarioError
+        For an empty file, bytes that are not UTF-8, or text that is not TOML.
+    """
+    if not data.strip():
+        raise ScenarioError(path, [Problem("", "empty file", None, False)])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        rule = f"not UTF-8 text (byte {exc.start})"
+        raise ScenarioError(path, [Problem("", rule, None, False)]) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(path, [Problem("", f"not valid TOML: {exc}", None, False)]) from None
+    problems: list[Problem] = []
+    if isinstance(document.get("parameters"), dict):
+        document["parameters"] = _flatten(document["parameters"], "", problems)
+    if problems:
+        raise ScenarioError(path, problems)
+    return document
+
+
+def _flatten(table: dict[str, Any], prefix: str, problems: list[Problem]) -> dict[str, Any]:
+    """``[parameters.korea.cost] value = 1`` becomes ``{"korea.cost": {"value": 1}}``."""
+    flat: dict[str, Any] = {}
+    for name, node in table.items():
+        dotted = f"{prefix}{name}"
+        if isinstance(node, dict) and "value" not in node:
+            flat.update(_flatten(node, f"{dotted}.", problems))
+        elif isinstance(node, dict):
+            flat[dotted] = node
+        else:
+            problems.append(
+                Problem(
+                    f"parameters.{dotted}",
+                    f"a parameter is a table with a value: write [parameters.{dotted}] value = ...",
+                    node,
+                )
+            )
+    return flat
+
+
+def sweepable(document: Mapping[str, Any]) -> list[str]:
+    """The names ``overrides`` accepts: parameters, then numeric keys of the document."""
+    params = list(document.get("parameters", {}))
+    numbers: list[str] = []
+
+    def walk(node: Any, key: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if key == "" and k == "parameters":
+                    continue
+                walk(v, f"{key}.{k}" if key else k)
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            numbers.append(key)
+
+    walk(document, "")
+    return params + numbers
+
+
+def _apply(document: dict[str, Any], overrides: Mapping[str, float], path: Path | None) -> None:
+    problems: list[Problem] = []
+    for name, value in overrides.items():
+        params = document.get("parameters", {})
+        if name in params and isinstance(params[name], dict):
+            params[name]["value"] = value
+            continue
+        node: Any = document
+        parts = name.split(".")
+        for part in parts[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        leaf = node.get(parts[-1]) if isinstance(node, dict) else None
+        if isinstance(leaf, int | float) and not isinstance(leaf, bool):
+            node[parts[-1]] = type(leaf)(value) if isinstance(leaf, int) else value
+            continue
+        valid = ", ".join(sweepable(document))
+        problems.append(Problem(name, f"no such parameter; valid names: {valid}", value))
+    if problems:
+        raise ScenarioError(path, problems)
+
+
+def validate(
+    document: Mapping[str, Any],
+    path: str | Path | None = None,
+    overrides: Mapping[str, float] | None = None,
+) -> Scenario:
+    """Stage two: a parsed document to a frozen :class:`~sim.scenario.Scenario`.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found.
+    """
+    path = Path(path) if path is not None else None
+    raw = copy.deepcopy(dict(document))
+    if overrides:
+        _apply(raw, overrides, path)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(path, [_problem(e, raw) for e in exc.errors()]) from None
+    seeds_base = path.parent if path is not None else Path.cwd()
+    problems = check(scenario, seeds_base / scenario.seeds_dir)
+    if problems:
+        raise ScenarioError(path, problems)
+    scenario._path = path
+    scenario._document = raw
+    return scenario
+
+
+def _problem(error: ErrorDetails, raw: Any) -> Problem:
+    """A pydantic error as a Problem whose key follows the document, not pydantic's tags."""
+    key, node = "", raw
+    loc = error["loc"]
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            key, node = f"{key}[{part}]", node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+            key, node = (f"{key}.{part}" if key else part), node[part]
+        elif isinstance(part, str) and i == len(loc) - 1 and isinstance(node, dict):
+            key = f"{key}.{part}" if key else part
+    rule = _RULES.get(error["type"], error["msg"])
+    rule = rule.removeprefix("Value error, ").replace("Input should be", "must be")
+    if error["type"] == "missing":
+        return Problem(key, rule, None, False)
+    return Problem(key, rule, error.get("input"))
