@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,9 @@ def _outcomes(s: Scenario) -> Iterator[Problem]:
             if c not in s.col.actions:
                 yield Problem(f"{key}.profiles[{j}][1]", f"not an action of {s.col.id}", c)
             if (r, c) in seen:
-                yield Problem(f"{key}.profiles[{j}]", f"profile already ends {seen[r, c]!r}", [r, c])
+                yield Problem(
+                    f"{key}.profiles[{j}]", f"profile already ends {seen[r, c]!r}", [r, c]
+                )
             seen[r, c] = o.id
 
 
@@ -101,8 +104,8 @@ def _references(s: Scenario) -> Iterator[Problem]:
                 yield from ref(f"players[{i}].payoff[{j}].weight[{k}]", w)
     for i, o in enumerate(s.outcomes):
         for pid, terms in (o.payoff or {}).items():
-            for j, term in enumerate(terms):
-                for k, w in enumerate(term.weight):
+            for j, scalar in enumerate(terms):
+                for k, w in enumerate(scalar.weight):
                     yield from ref(f"outcomes[{i}].payoff.{pid}[{j}].weight[{k}]", w)
     sch = s.schedule
     yield from ref("schedule.implementation_delay_hours", sch.implementation_delay_hours)
@@ -165,11 +168,17 @@ def _parameters(s: Scenario) -> Iterator[Problem]:
                 yield Problem(f"{key}.value", f"must lie within range [{low}, {high}]", p.value)
         if p.unit == "probability" and not 0.0 <= p.value <= 1.0:
             yield Problem(f"{key}.value", "a probability must lie in [0, 1]", p.value)
-        d = p.distribution
-        if isinstance(d, Uniform) and not d.low < d.high:
-            yield Problem(f"{key}.distribution", "uniform needs low < high", [d.low, d.high])
-        if isinstance(d, Triangular) and not d.low <= d.mode <= d.high and d.low < d.high:
-            yield Problem(f"{key}.distribution", "triangular needs low <= mode <= high", d.mode)
+        yield from _distribution(f"{key}.distribution", p.distribution)
+    if s.pressure is not None and s.pressure.shocks is not None:
+        yield from _distribution("pressure.shocks.size", s.pressure.shocks.size)
+
+
+def _distribution(key: str, d: object) -> Iterator[Problem]:
+    if isinstance(d, Uniform) and not d.low < d.high:
+        yield Problem(key, "uniform needs low < high", [d.low, d.high])
+    if isinstance(d, Triangular) and not (d.low <= d.mode <= d.high and d.low < d.high):
+        got = [d.low, d.mode, d.high]
+        yield Problem(key, "triangular needs low <= mode <= high and low < high", got)
 
 
 def _schedule(s: Scenario) -> Iterator[Problem]:
@@ -188,6 +197,13 @@ def _schedule(s: Scenario) -> Iterator[Problem]:
         window = _value(s, sch.window_days)
         if window is not None and window <= 0:
             yield Problem("schedule.window_days", "must be positive", window)
+        elif window is not None:
+            try:
+                s.meta.deadline - timedelta(days=window)
+            except OverflowError:
+                yield Problem(
+                    "schedule.window_days", "the window would start before year 1", window
+                )
     shocks = s.pressure.shocks if s.pressure is not None else None
     if shocks is not None:
         rate = _value(s, shocks.rate_per_day)
@@ -217,14 +233,22 @@ def evidence_items(node: Any, key: str) -> Iterator[tuple[str, Evidence]]:
 
 
 def _evidence(s: Scenario, seeds_dir: Path) -> Iterator[Problem]:
-    if not seeds_dir.is_dir():
+    try:
+        is_dir = seeds_dir.is_dir()
+    except OSError:  # e.g. a name too long
+        is_dir = False
+    if not is_dir:
         yield Problem("seeds_dir", f"no such directory: {seeds_dir}", s.seeds_dir)
         return
     for key, ev in evidence_items(s, ""):
         try:
             seed = resolve_seed(seeds_dir, ev.seed)
+            found = quote_in_seed(seed, ev.quote)
         except ValueError as exc:
             yield Problem(f"{key}.seed", str(exc), ev.seed)
             continue
-        if not quote_in_seed(seed, ev.quote):
+        except OSError as exc:
+            yield Problem(f"{key}.seed", f"cannot read seed file: {exc.strerror}", ev.seed)
+            continue
+        if not found:
             yield Problem(f"{key}.quote", f"quote not found in seed {ev.seed}", ev.quote)

@@ -22,12 +22,16 @@ def resolve_seed(seeds_dir: Path, name: str) -> Path:
     ValueError
         If the name escapes the seeds directory or the file does not exist.
     """
-    root = seeds_dir.resolve()
-    target = (root / name).resolve()
-    if not target.is_relative_to(root):
-        raise ValueError(f"seed path escapes the seeds directory {root}")
-    if not target.is_file():
-        raise ValueError(f"no such seed file in {root}")
+    try:
+        root = seeds_dir.resolve()
+        target = (root / name).resolve()
+        if not target.is_relative_to(root):
+            raise ValueError(f"seed path escapes the seeds directory {root}")
+        if not target.is_file():
+            raise ValueError(f"no such seed file in {root}")
+    except (OSError, RuntimeError) as exc:  # a name too long; a symlink loop (Python 3.11)
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ValueError(f"cannot open seed file: {reason}") from None
     return target
 
 

@@ -56,11 +56,11 @@ def _read(path: Path) -> bytes:
     def fail(rule: str) -> ScenarioError:
         return ScenarioError(path, [Problem("", rule, None, False)])
 
-    if not path.exists():
-        raise fail("no such file")
-    if path.is_dir():
-        raise fail("is a directory, not a scenario file")
     try:
+        if not path.exists():
+            raise fail("no such file")
+        if path.is_dir():
+            raise fail("is a directory, not a scenario file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise fail(f"file is larger than {MAX_FILE_BYTES} bytes")
@@ -84,13 +84,15 @@ def parse(data: bytes, path: str | Path | None = None) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         rule = f"not UTF-8 text (byte {exc.start})"
         raise ScenarioError(path, [Problem("", rule, None, False)]) from None
+    problems: list[Problem] = []
     try:
         document = tomllib.loads(text)
+        if isinstance(document.get("parameters"), dict):
+            document["parameters"] = _flatten(document["parameters"], "", problems)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, [Problem("", f"not valid TOML: {exc}", None, False)]) from None
-    problems: list[Problem] = []
-    if isinstance(document.get("parameters"), dict):
-        document["parameters"] = _flatten(document["parameters"], "", problems)
+    except RecursionError:
+        raise ScenarioError(path, [Problem("", "nested too deeply", None, False)]) from None
     if problems:
         raise ScenarioError(path, problems)
     return document
@@ -118,7 +120,8 @@ def _flatten(table: dict[str, Any], prefix: str, problems: list[Problem]) -> dic
 
 def sweepable(document: Mapping[str, Any]) -> list[str]:
     """The names ``overrides`` accepts: parameters, then numeric keys of the document."""
-    params = list(document.get("parameters", {}))
+    table = document.get("parameters")
+    params = list(table) if isinstance(table, dict) else []
     numbers: list[str] = []
 
     def walk(node: Any, key: str) -> None:
@@ -137,8 +140,8 @@ def sweepable(document: Mapping[str, Any]) -> list[str]:
 def _apply(document: dict[str, Any], overrides: Mapping[str, float], path: Path | None) -> None:
     problems: list[Problem] = []
     for name, value in overrides.items():
-        params = document.get("parameters", {})
-        if name in params and isinstance(params[name], dict):
+        params = document.get("parameters")
+        if isinstance(params, dict) and isinstance(params.get(name), dict):
             params[name]["value"] = value
             continue
         node: Any = document
@@ -147,7 +150,9 @@ def _apply(document: dict[str, Any], overrides: Mapping[str, float], path: Path 
             node = node.get(part) if isinstance(node, dict) else None
         leaf = node.get(parts[-1]) if isinstance(node, dict) else None
         if isinstance(leaf, int | float) and not isinstance(leaf, bool):
-            node[parts[-1]] = type(leaf)(value) if isinstance(leaf, int) else value
+            # keep integers integers, but let validation reject 12.7 or nan for an integer key
+            integral = isinstance(leaf, int) and isinstance(value, float) and value.is_integer()
+            node[parts[-1]] = int(value) if integral else value
             continue
         valid = ", ".join(sweepable(document))
         problems.append(Problem(name, f"no such parameter; valid names: {valid}", value))
@@ -174,7 +179,8 @@ def validate(
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(path, [_problem(e, raw) for e in exc.errors()]) from None
+        errors = [e for e in exc.errors() if not _echo(e)]
+        raise ScenarioError(path, [_problem(e, raw) for e in errors]) from None
     seeds_base = path.parent if path is not None else Path.cwd()
     problems = check(scenario, seeds_base / scenario.seeds_dir)
     if problems:
@@ -182,6 +188,16 @@ def validate(
     scenario._path = path
     scenario._document = raw
     return scenario
+
+
+def _echo(error: ErrorDetails) -> bool:
+    """A "too short after validation" error that only echoes a failed item of a long-enough list."""
+    given, ctx = error.get("input"), error.get("ctx") or {}
+    return (
+        error["type"] == "too_short"
+        and isinstance(given, list | tuple)
+        and len(given) >= ctx.get("min_length", len(given) + 1)
+    )
 
 
 def _problem(error: ErrorDetails, raw: Any) -> Problem:

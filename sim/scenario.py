@@ -54,7 +54,9 @@ ParameterName = Annotated[
     StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-OneLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\n]*$")]
+OneLine = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\n]*$")
+]
 
 
 def _finite(value: Any) -> float:
@@ -263,6 +265,7 @@ class Pressure(Frozen):
     name: str = "pressure"
     actor: str = ""
     interpolation: Literal["linear", "step"] = "linear"
+    forecast: Literal["scheduled", "persistent"] = "scheduled"
     scale: NumberOrRef = 1.0
     scales: Annotated[tuple[str, ...], Field(min_length=1)]
     points: Annotated[tuple[PressurePoint, ...], Field(min_length=1)]
