@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from sim import __version__
+from sim.cli import run as run_cmd
 from sim.cli import validate as validate_cmd
 from sim.errors import ScenarioError, SimError
 
@@ -20,7 +21,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-COMMANDS: tuple[ModuleType, ...] = (validate_cmd,)
+COMMANDS: tuple[ModuleType, ...] = (validate_cmd, run_cmd)
 
 DESCRIPTION = """\
 Simulate deadline bargaining between two governments under outside pressure.
@@ -33,6 +34,7 @@ See docs/scenario-format.md.
 EPILOG = """\
 examples:
   negsim validate scenarios/*.toml      check scenario files and their evidence
+  negsim run scenarios/gsomia-2019.toml simulate the standoff, write runs/<scenario>-<time>/
   python -m sim validate --json scenarios/gsomia-2019.toml
 
 exit status: 0 success, 2 invalid input (one line per problem on stderr)

@@ -1,0 +1,496 @@
+"""All equilibria of many small bimatrix games at once, by vectorised support enumeration.
+
+:func:`solve_batch` takes a stack of games of one shape ``(G, m, n)`` with 2 <= m, n <= 6 and
+enumerates, for each support size ``k``, every pair of supports ``(I, J)`` with
+``|I| = |J| = k`` for all games in one set of numpy calls: it solves the indifference systems,
+checks that the solutions are probability vectors and mutual best responses, and tests every
+solution for degeneracy. Non-degenerate games get nashpy's ``support_enumeration``
+equilibria, in nashpy's order (support size, then rows' support, then columns' support, each
+in lexicographic order). Degenerate games are solved again, one by one, with nashpy's
+``vertex_enumeration`` and keep ``degenerate=True``.
+
+The indifference system
+-----------------------
+The column strategy ``y`` on ``J`` that leaves the row player indifferent among the rows ``I``
+solves ``A[I, J] y = v 1``, ``1' y = 1``. Subtracting consecutive rows removes ``v``: ``y``
+solves the ``k x k`` system ``[D; 1'] y = e_k`` with ``D[r] = A[I[r+1], J] - A[I[r], J]``.
+For ``k <= 3`` its solution is written out by Cramer's rule (``y`` is the last row of the
+cofactor matrix over the determinant); for larger ``k`` it goes to a batched
+:func:`numpy.linalg.solve`. The row strategy ``x`` solves the same system built from ``B'``.
+Payoffs are first mapped, per game and per player, onto ``[0, 1]`` (an affine map, which
+changes no equilibrium), so that one relative tolerance serves every game.
+
+Where this differs from nashpy 0.0.43
+-------------------------------------
+nashpy solves an ``n x n`` system in which the actions outside ``J`` get rows ``y_j = 0``;
+rounding in that solve can return ``y_j = -1e-17``, and nashpy then rejects the candidate as
+not a probability vector. On random games about one in five loses a genuine equilibrium
+this way (nashpy then warns of an even number of equilibria). Here the off-support
+probabilities are zero by construction, so such equilibria are kept: the result equals
+nashpy's algorithm with that rounding repaired, and QuantEcon's ``support_enumeration``
+as a set.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from functools import cache
+from itertools import combinations
+from math import comb
+from typing import NamedTuple
+
+import nashpy
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.spatial import QhullError
+
+from sim.equilibria import BEST_RESPONSE_TOL, Equilibrium, EquilibriumSet
+
+__all__ = [
+    "DEGENERACY_TOL",
+    "MAX_ACTIONS",
+    "MIN_ACTIONS",
+    "UNVERIFIED_DROPPED",
+    "VERTEX_ENUMERATION_FAILED",
+    "solve_batch",
+    "solve_one",
+]
+
+#: Relative tolerance for ties between payoffs (on payoffs mapped onto [0, 1]), for
+#: probabilities counted as zero, and for indifference systems counted as singular.
+DEGENERACY_TOL = 1e-9
+
+#: Fewest and most actions per player that :func:`solve_batch` accepts.
+MIN_ACTIONS, MAX_ACTIONS = 2, 6
+
+#: Two vertex-enumeration equilibria whose probabilities differ by at most this are one.
+_DUPLICATE_TOL = 1e-9
+
+#: Vertex-enumeration probabilities below this are rounding error and are set to 0.
+_ROUNDING_TOL = 1e-12
+
+#: Games per chunk are chosen so that one (games x support pairs x actions) array holds
+#: about this many numbers, which bounds memory for 6 x 6 games.
+_CHUNK_ENTRIES = 1 << 21
+
+_SUPPORT_ENUMERATION = "support_enumeration"
+_VERTEX_ENUMERATION = "vertex_enumeration"
+#: Flag on a degenerate game whose vertex enumeration failed (its support-enumeration
+#: equilibria, verified, are returned instead).
+VERTEX_ENUMERATION_FAILED = "vertex_enumeration_failed"
+#: Flag on a game from which a candidate that failed best-response verification was dropped.
+UNVERIFIED_DROPPED = "unverified_equilibrium_dropped"
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.intp]
+
+
+class _Tied(NamedTuple):
+    """Solutions of one stack of indifference systems."""
+
+    weights: FloatArray  # (..., k): the opponent's probabilities on its support
+    usable: BoolArray  # (...): the system is well conditioned, so ``weights`` is its solution
+
+
+class _Hits(NamedTuple):
+    """Equilibria found in a chunk of games, in nashpy's order within each game."""
+
+    game: IntArray  # (H,)
+    row: FloatArray  # (H, m)
+    col: FloatArray  # (H, n)
+
+
+def solve_one(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> EquilibriumSet:
+    """All equilibria of one bimatrix game; see :func:`solve_batch`.
+
+    Parameters
+    ----------
+    A, B:
+        The row and column players' payoff matrices, each of shape ``(m, n)``.
+    tol:
+        Relative tolerance of the degeneracy test (see :func:`solve_batch`).
+
+    Returns
+    -------
+    EquilibriumSet
+        The game's verified equilibria.
+
+    Examples
+    --------
+    >>> pennies = solve_one([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> [e.row.tolist() for e in pennies.equilibria]
+    [[0.5, 0.5]]
+    """
+    return solve_batch(np.asarray(A)[None], np.asarray(B)[None], tol)[0]
+
+
+def solve_batch(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> list[EquilibriumSet]:
+    """All equilibria of a stack of bimatrix games of one shape.
+
+    A game is flagged degenerate when, for some support pair, the solution of an
+    indifference system is (within ``tol``) a mixed strategy with more pure best responses
+    (payoffs within ``tol`` of the best) than actions it plays with probability above ``tol``.
+    This is the standard definition (some mixed strategy with support of size ``k`` has more
+    than ``k`` pure best responses) tested on every strategy that could witness it: if ``x``
+    with support ``I`` has best responses ``K``, ``|K| > |I|``, the strategies on the face
+    ``I`` that keep ``K`` among their best responses form a polytope; at a vertex ``x*`` of
+    it the ties that bind determine ``x*``, so some ``|supp x*|`` of its best responses give
+    a non-singular indifference system whose solution is ``x*``, a witness the enumeration
+    meets. Singular systems (condition number at least ``1 / tol``) are skipped, as nashpy
+    skips the exactly singular ones. The slack ``tol`` also flags every game in which a
+    rounding error could decide whether a candidate is an equilibrium.
+
+    Parameters
+    ----------
+    A, B:
+        Payoff matrices of the row and column players, each of shape ``(G, m, n)`` with
+        ``2 <= m, n <= 6``; finite numbers.
+    tol:
+        Relative tolerance of the degeneracy test, on payoffs mapped onto ``[0, 1]``.
+
+    Returns
+    -------
+    list of EquilibriumSet
+        One per game, in input order. Non-degenerate games: ``method="support_enumeration"``,
+        the equilibria of nashpy's ``support_enumeration`` in its order. Degenerate games:
+        ``method="vertex_enumeration"``, ``degenerate=True``. Every equilibrium is a mutual
+        best response within :data:`sim.equilibria.BEST_RESPONSE_TOL`.
+
+    Raises
+    ------
+    ValueError
+        If the arrays do not have one shape ``(G, m, n)`` with sides in range, are not
+        finite, or ``tol`` is not in (0, 1).
+    """
+    A, B = _as_batch(A, B)
+    if not 0 < tol < 1:
+        raise ValueError(f"tol must lie strictly between 0 and 1; got {tol}")
+    G, m, n = A.shape
+    chunk = max(1, _CHUNK_ENTRIES // (_most_pairs(m, n) * (m + n)))
+    results: list[EquilibriumSet] = []
+    for start in range(0, G, chunk):
+        results += _solve_chunk(A[start : start + chunk], B[start : start + chunk], tol)
+    return results
+
+
+def _as_batch(A: ArrayLike, B: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Check and convert the payoff stacks to float arrays of shape ``(G, m, n)``."""
+    A = np.asarray(A, dtype=np.float64)
+    B = np.asarray(B, dtype=np.float64)
+    if A.ndim != 3 or A.shape != B.shape:
+        raise ValueError(
+            f"payoffs must be two arrays of one shape (G, m, n); got {A.shape} and {B.shape}"
+        )
+    if not all(MIN_ACTIONS <= side <= MAX_ACTIONS for side in A.shape[1:]):
+        raise ValueError(
+            f"each player needs {MIN_ACTIONS} to {MAX_ACTIONS} actions; got shape {A.shape[1:]}"
+        )
+    if not (np.isfinite(A).all() and np.isfinite(B).all()):
+        raise ValueError("payoffs must be finite numbers")
+    return A, B
+
+
+def _most_pairs(m: int, n: int) -> int:
+    """The largest number of equal-size support pairs over support sizes."""
+    return max(comb(m, k) * comb(n, k) for k in range(1, min(m, n) + 1))
+
+
+def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> list[EquilibriumSet]:
+    """Support enumeration over one chunk of games, then one result per game.
+
+    The scan works on action-major arrays (``At[i, j, g]``, ``Bt[j, i, g]``): with the
+    games on the last, contiguous axis every numpy call runs over all games at once.
+    """
+    At = np.ascontiguousarray(_unit_range(A).transpose(1, 2, 0))
+    Bt = np.ascontiguousarray(_unit_range(B).transpose(2, 1, 0))
+    found: list[_Hits] = []
+    degenerate = np.zeros(A.shape[0], dtype=bool)
+    for k in range(1, min(A.shape[1:]) + 1):
+        hits, flagged = _scan_support_size(At, Bt, k, tol)
+        found.append(hits)
+        degenerate |= flagged
+    return _assemble(A, B, _merge(found), degenerate)
+
+
+def _unit_range(M: FloatArray) -> FloatArray:
+    """Map each game's matrix affinely onto [0, 1] (a constant matrix onto 0)."""
+    low = M.min(axis=(1, 2), keepdims=True)
+    span = M.max(axis=(1, 2), keepdims=True) - low
+    unit: FloatArray = (M - low) / np.where(span > 0, span, 1.0)
+    return unit
+
+
+@cache
+def _support_pairs(m: int, n: int, k: int) -> tuple[IntArray, IntArray]:
+    """Rows' and columns' supports of size ``k`` for every pair, in nashpy's order.
+
+    Returns read-only arrays ``rows`` and ``cols`` of shape ``(k, P)``, one support per
+    column, with ``P = C(m, k) C(n, k)``: rows' supports vary slowest.
+    """
+    row_sets = np.array(list(combinations(range(m), k)), dtype=np.intp)
+    col_sets = np.array(list(combinations(range(n), k)), dtype=np.intp)
+    rows = np.ascontiguousarray(np.repeat(row_sets, len(col_sets), axis=0).T)
+    cols = np.ascontiguousarray(np.tile(col_sets, (len(row_sets), 1)).T)
+    rows.setflags(write=False)
+    cols.setflags(write=False)
+    return rows, cols
+
+
+def _scan_support_size(
+    At: FloatArray, Bt: FloatArray, k: int, tol: float
+) -> tuple[_Hits, BoolArray]:
+    """Equilibria with supports of size ``k`` of every game, and which games are degenerate.
+
+    ``At[i, j, g]`` and ``Bt[j, i, g]`` are the row and column players' payoffs; every
+    intermediate array is ``(..., P, G)`` over support pairs and games.
+    """
+    rows, cols = _support_pairs(At.shape[0], At.shape[1], k)
+    col_tied = _solve_tied(At[rows[:, None], cols[None, :]], tol)
+    row_tied = _solve_tied(Bt[cols[:, None], rows[None, :]], tol)
+    row_payoffs = _pure_payoffs(At, cols, col_tied.weights)
+    col_payoffs = _pure_payoffs(Bt, rows, row_tied.weights)
+    row_best, col_best = row_payoffs.max(axis=0), col_payoffs.max(axis=0)
+    equilibrium = _supports_hold(row_tied, col_payoffs, col_best, cols) & _supports_hold(
+        col_tied, row_payoffs, row_best, rows
+    )
+    excess = _excess_best_responses(row_tied, col_payoffs, col_best, tol)
+    excess |= _excess_best_responses(col_tied, row_payoffs, row_best, tol)
+    pair, game = np.nonzero(equilibrium.T)[::-1]
+    hits = _Hits(
+        game,
+        _spread(row_tied.weights[:, pair, game], rows[:, pair], At.shape[0]),
+        _spread(col_tied.weights[:, pair, game], cols[:, pair], At.shape[1]),
+    )
+    return hits, np.logical_or.reduce(excess, axis=0)
+
+
+def _solve_tied(own: FloatArray, tol: float) -> _Tied:
+    """Opponent probabilities on its support that tie the player's ``k`` actions.
+
+    ``own[r, c, p, g]`` is the player's payoff from its ``r``-th support action against the
+    opponent's ``c``-th; each system is ``[D; 1'] w = e_k`` (see the module docstring).
+    """
+    k = own.shape[0]
+    if k == 1:
+        return _Tied(np.ones(own.shape[1:]), np.ones(own.shape[2:], dtype=bool))
+    diff = own[1:] - own[:-1]
+    if k == 2:
+        cofactors = np.stack((-diff[0, 1], diff[0, 0]))
+    elif k == 3:
+        cofactors = _cross(diff[0], diff[1])
+    else:
+        return _solve_tied_lapack(diff, tol)
+    det = cofactors.sum(axis=0)
+    usable = _conditioning(diff, det, tol)
+    return _Tied(cofactors / np.where(usable, det, 1.0), usable)
+
+
+def _cross(u: FloatArray, w: FloatArray) -> FloatArray:
+    """Cross products of 3-vectors stacked on the first axis."""
+    return np.stack(
+        (
+            u[1] * w[2] - u[2] * w[1],
+            u[2] * w[0] - u[0] * w[2],
+            u[0] * w[1] - u[1] * w[0],
+        )
+    )
+
+
+def _bordered(diff: FloatArray) -> FloatArray:
+    """The systems ``[D; 1']`` as a stack ``(..., k, k)`` from ``diff`` of shape
+    ``(k - 1, k, ...)``."""
+    ones = np.ones((1, *diff.shape[1:]))
+    return np.moveaxis(np.concatenate((diff, ones)), (0, 1), (-2, -1))
+
+
+def _solve_tied_lapack(diff: FloatArray, tol: float) -> _Tied:
+    """Solve ``[D; 1'] w = e_k`` with LAPACK, replacing singular systems by the identity."""
+    k = diff.shape[1]
+    system = np.ascontiguousarray(_bordered(diff))
+    usable = _conditioning(diff, np.linalg.det(system), tol)
+    system[~usable] = np.eye(k)
+    last = np.zeros((k, 1))
+    last[-1] = 1.0
+    weights = np.moveaxis(np.linalg.solve(system, last)[..., 0], -1, 0)
+    return _Tied(weights.astype(np.float64, copy=False), usable)
+
+
+def _conditioning(diff: FloatArray, det: FloatArray, tol: float) -> BoolArray:
+    """Which systems ``[D; 1']`` are well conditioned: ``s_min > tol * s_max``.
+
+    Since ``|det| <= s_min s_max^(k-1)`` and ``s_max`` is at most the Frobenius norm ``f``,
+    every system with ``|det| > tol f^k`` is; only the rare rest get singular values.
+    """
+    k = diff.shape[1]
+    frobenius_sq = np.square(diff).sum(axis=(0, 1)) + k
+    usable: BoolArray = np.abs(det) > tol * frobenius_sq ** (k / 2)
+    doubtful = ~usable
+    if doubtful.any():
+        values = np.linalg.svd(_bordered(diff[:, :, doubtful]), compute_uv=False)
+        usable[doubtful] = values[..., -1] > tol * values[..., 0]
+    return usable
+
+
+def _pure_payoffs(own: FloatArray, support: IntArray, weights: FloatArray) -> FloatArray:
+    """A player's payoffs ``(size, P, G)`` from each pure action against the opponent's
+    strategies ``weights`` ``(k, P, G)`` on ``support`` ``(k, P)``."""
+    payoffs: FloatArray = (own[:, support] * weights).sum(axis=1)
+    return payoffs
+
+
+def _supports_hold(
+    tied: _Tied, opponent_payoffs: FloatArray, opponent_best: FloatArray, opponent_support: IntArray
+) -> BoolArray:
+    """nashpy's test of one side of a support pair: the strategy is positive on its support
+    and the opponent's best pure payoff against it is reached on the opponent's support."""
+    pairs = np.arange(opponent_support.shape[1])
+    on_support = opponent_payoffs[opponent_support, pairs].max(axis=0)
+    holds: BoolArray = tied.usable & (tied.weights > 0).all(axis=0) & (opponent_best <= on_support)
+    return holds
+
+
+def _excess_best_responses(
+    tied: _Tied, opponent_payoffs: FloatArray, opponent_best: FloatArray, tol: float
+) -> BoolArray:
+    """Which solutions are (within ``tol``) strategies with more pure best responses than
+    actions played with probability above ``tol``: witnesses of degeneracy."""
+    strategy = tied.usable & (tied.weights >= -tol).all(axis=0)
+    replies = np.count_nonzero(opponent_payoffs >= opponent_best - tol, axis=0)
+    played = np.count_nonzero(tied.weights > tol, axis=0)
+    excess: BoolArray = strategy & (replies > played)
+    return excess
+
+
+def _spread(weights: FloatArray, support: IntArray, size: int) -> FloatArray:
+    """Full-length strategies ``(H, size)`` from weights and supports of shape ``(k, H)``."""
+    full = np.zeros((weights.shape[1], size))
+    full[np.arange(weights.shape[1]), support] = weights
+    return full
+
+
+def _merge(found: list[_Hits]) -> _Hits:
+    """Hits of all support sizes, grouped by game, keeping nashpy's order within a game."""
+    game = np.concatenate([hits.game for hits in found])
+    order = np.argsort(game, kind="stable")
+    row = np.concatenate([hits.row for hits in found])[order]
+    col = np.concatenate([hits.col for hits in found])[order]
+    return _Hits(game[order], row, col)
+
+
+def _best_response_gaps(
+    A: FloatArray, B: FloatArray, hits: _Hits
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Each hit's payoffs in the original units, and whether it is a mutual best response
+    within :data:`~sim.equilibria.BEST_RESPONSE_TOL`."""
+    row_pure = np.einsum("hmn,hn->hm", A[hits.game], hits.col)
+    col_pure = np.einsum("hm,hmn->hn", hits.row, B[hits.game])
+    row_value = np.einsum("hm,hm->h", hits.row, row_pure)
+    col_value = np.einsum("hn,hn->h", hits.col, col_pure)
+    verified = (row_pure.max(axis=-1) - row_value <= BEST_RESPONSE_TOL) & (
+        col_pure.max(axis=-1) - col_value <= BEST_RESPONSE_TOL
+    )
+    return row_value, col_value, verified
+
+
+def _assemble(
+    A: FloatArray, B: FloatArray, hits: _Hits, degenerate: BoolArray
+) -> list[EquilibriumSet]:
+    """One :class:`EquilibriumSet` per game: support-enumeration hits for non-degenerate
+    games, vertex enumeration (:func:`_vertex_set`) for degenerate ones.
+
+    Building the result objects is most of the cost for 3 x 3 games, so the common case is
+    two list comprehensions and the exceptions are patched in afterwards.
+    """
+    row_value, col_value, verified = _best_response_gaps(A, B, hits)
+    row, col = hits.row[verified], hits.col[verified]
+    row.setflags(write=False)
+    col.setflags(write=False)
+    found = list(
+        map(Equilibrium, row, col, row_value[verified].tolist(), col_value[verified].tolist())
+    )
+    counts = np.bincount(hits.game[verified], minlength=A.shape[0])
+    ends = np.cumsum(counts)
+    bounds = zip((ends - counts).tolist(), ends.tolist(), strict=True)
+    results = [EquilibriumSet(tuple(found[a:b]), _SUPPORT_ENUMERATION) for a, b in bounds]
+    dropped = np.bincount(hits.game[~verified], minlength=A.shape[0]) > 0
+    for game in np.flatnonzero(dropped & ~degenerate).tolist():
+        results[game] = replace(results[game], flags=(UNVERIFIED_DROPPED,))
+    for game in np.flatnonzero(degenerate).tolist():
+        results[game] = _vertex_set(A[game], B[game], results[game].equilibria)
+    return results
+
+
+def _vertex_set(A: FloatArray, B: FloatArray, fallback: tuple[Equilibrium, ...]) -> EquilibriumSet:
+    """A degenerate game's equilibria by nashpy's vertex enumeration, verified and deduplicated.
+
+    If vertex enumeration fails or finds nothing verifiable, the game keeps its (verified)
+    support-enumeration equilibria ``fallback`` and the flag ``vertex_enumeration_failed``.
+    """
+    try:
+        candidates = _vertex_candidates(A, B)
+    except (QhullError, ValueError):
+        candidates = []
+    kept: list[Equilibrium] = []
+    dropped = False
+    for row, col in candidates:
+        found = _verified(A, B, row, col)
+        if found is None:
+            dropped = True
+        elif not any(_same(found, other) for other in kept):
+            kept.append(found)
+    if not kept:
+        return EquilibriumSet(fallback, _SUPPORT_ENUMERATION, True, (VERTEX_ENUMERATION_FAILED,))
+    flags = (UNVERIFIED_DROPPED,) if dropped else ()
+    return EquilibriumSet(tuple(kept), _VERTEX_ENUMERATION, True, flags)
+
+
+def _vertex_candidates(A: FloatArray, B: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
+    """nashpy's vertex enumeration on the game mapped onto payoffs in [1, 2].
+
+    Positive payoffs keep both best-response polytopes bounded (nashpy only shifts negative
+    payoffs up to 0, which leaves the polytope of an all-zero game unbounded). nashpy's and
+    scipy's warnings are data here, not text: the candidates are verified by the caller.
+    """
+    An = _unit_range(A[None])[0] + 1.0
+    Bn = _unit_range(B[None])[0] + 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [
+            (np.asarray(row, dtype=np.float64), np.asarray(col, dtype=np.float64))
+            for row, col in nashpy.Game(An, Bn).vertex_enumeration()
+        ]
+
+
+def _verified(A: FloatArray, B: FloatArray, row: FloatArray, col: FloatArray) -> Equilibrium | None:
+    """The candidate as an :class:`Equilibrium` if, cleaned of rounding (probabilities below
+    :data:`_ROUNDING_TOL`, sums a hair off 1), it is a mutual best response; else ``None``."""
+    x, y = _cleaned(row), _cleaned(col)
+    if x is None or y is None:
+        return None
+    row_pure, col_pure = A @ y, x @ B
+    row_value, col_value = float(x @ row_pure), float(col_pure @ y)
+    if row_pure.max() - row_value > BEST_RESPONSE_TOL:
+        return None
+    if col_pure.max() - col_value > BEST_RESPONSE_TOL:
+        return None
+    x.setflags(write=False)
+    y.setflags(write=False)
+    return Equilibrium(x, y, row_value, col_value)
+
+
+def _cleaned(strategy: FloatArray) -> FloatArray | None:
+    """Probabilities below :data:`_ROUNDING_TOL` set to 0, the rest rescaled to sum to 1;
+    ``None`` if nothing is left."""
+    kept = np.where(strategy < _ROUNDING_TOL, 0.0, strategy)
+    total = float(kept.sum())
+    return kept / total if total > 0 else None
+
+
+def _same(one: Equilibrium, other: Equilibrium) -> bool:
+    """Whether two equilibria agree to within :data:`_DUPLICATE_TOL` in every probability."""
+    return bool(
+        np.abs(one.row - other.row).max() <= _DUPLICATE_TOL
+        and np.abs(one.col - other.col).max() <= _DUPLICATE_TOL
+    )

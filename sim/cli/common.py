@@ -1,0 +1,64 @@
+"""Arguments and output helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from sim.errors import SimError
+
+__all__ = ["add_set_argument", "overrides", "progress_bar", "stderr", "stdout"]
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+
+
+def add_set_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a number before solving: a dotted parameter name (us.pressure_scale=0.5) "
+        "or the dotted key of any number in the file (schedule.epochs=120); repeatable",
+    )
+
+
+def overrides(pairs: list[str]) -> dict[str, float]:
+    """``["a.b=1.5", ...]`` to ``{"a.b": 1.5}``; a malformed pair is a one-line error."""
+    out: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not sep or not name.strip() or not math.isfinite(value):
+            raise SimError(f"--set {pair!r}: expected NAME=VALUE with a finite number")
+        out[name.strip()] = value
+    return out
+
+
+@contextmanager
+def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Any]:
+    """A progress bar with an ETA on stderr; yields ``advance(n)``. Silent when not a TTY."""
+    show = enabled and sys.stderr.isatty()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=stderr, disable=not show, transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -1,0 +1,149 @@
+"""``negsim run``: simulate a scenario many times, summarise, and write the results."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from sim.cli.common import add_set_argument, overrides, progress_bar, stdout
+from sim.errors import SimError
+from sim.loading import load
+from sim.run import DEFAULT_RUNS, RunResult, run
+
+HELP = "simulate a scenario from the start to the deadline many times"
+
+DESCRIPTION = """\
+Simulate the standoff path by path (SimPy): at each decision epoch the players read
+the pressure, re-solve the remaining deadline game when it has moved, and draw their
+actions from the equilibrium; agreements take effect after the implementation delay;
+otherwise the default outcome happens at the deadline.
+
+Writes into DIR, each file atomically:
+  summary.json   outcome probabilities with 95% intervals, concession timing,
+                 first movers, expected payoffs, the backtest against [observed]
+  runs.parquet   one row per path;  events.parquet  the event log of every path
+  manifest.json  versions, sha256 of the scenario and seeds, parameters, seed, command
+"""
+
+EPILOG = """\
+examples:
+  negsim run scenarios/gsomia-2019.toml
+  negsim run scenarios/gsomia-2019.toml --runs 20000 --workers 2 --rng-seed 7
+  negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
+  negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone, same rows
+
+read the results:
+  python -c "import pandas as pd; print(pd.read_parquet('runs/.../runs.parquet'))"
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "run",
+        help=HELP,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument(
+        "--runs", type=int, default=DEFAULT_RUNS, metavar="N", help="paths (default %(default)s)"
+    )
+    p.add_argument("--rng-seed", type=int, default=0, metavar="S", help="root seed (default 0)")
+    add_set_argument(p)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="K",
+        help="processes; results do not depend on it (default 1)",
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="default runs/<scenario>-<time>/")
+    p.add_argument("--replay", type=int, metavar="I", help="simulate only path I of the N")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    p.set_defaults(handler=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.runs < 1:
+        raise SimError(f"--runs {args.runs}: must be at least 1")
+    if args.workers < 1:
+        raise SimError(f"--workers {args.workers}: must be at least 1")
+    if args.replay is not None and not 0 <= args.replay < args.runs:
+        raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
+    workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
+    scenario = load(args.scenario, overrides(args.overrides))
+    total = 1 if args.replay is not None else args.runs
+    with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
+        result = run(
+            scenario,
+            runs=args.runs,
+            rng_seed=args.rng_seed,
+            workers=workers,
+            replay=args.replay,
+            progress=advance,
+        )
+    if args.replay is not None:
+        _print_replay(result)
+        if args.out:
+            result.write(args.out)
+        return 0
+    out = args.out or Path("runs") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
+    result.write(out)
+    if not args.quiet:
+        _print_summary(result)
+    stdout.print(f"wrote {out}/")
+    return 0
+
+
+def _print_summary(result: RunResult) -> None:
+    s = result.summary
+    table = Table(title=f"{result.scenario.meta.name}: {s['runs']} paths")
+    for col in ("outcome", "probability", "95% interval", "paths"):
+        table.add_column(col, justify="left" if col == "outcome" else "right")
+    for oid, o in s["outcomes"].items():
+        lo, hi = o["ci95"]
+        mark = " (default)" if oid == s["default_outcome"] else ""
+        table.add_row(
+            oid + mark, f"{o['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(o["count"])
+        )
+    stdout.print(table)
+    c = s["concession"]
+    q = c["hours_before_deadline"]
+    if q["median"] is not None:
+        stdout.print(
+            f"concession: median {q['median']:.1f} h before the deadline "
+            f"(q05 {q['q05']:.1f}, q95 {q['q95']:.1f}); "
+            f"{100 * c['share_in_last_5pct']:.1f}% in the last 5% of the window"
+        )
+    movers = ", ".join(f"{k} {v:.3f}" for k, v in s["first_mover"].items())
+    stdout.print(f"first to concede: {movers}")
+    if "observed" in s:
+        o = s["observed"]
+        pct = "n/a" if o["timing_percentile"] is None else f"{o['timing_percentile']:.1f}"
+        stdout.print(
+            f"observed: {o['outcome']} {o['hours_before_deadline']:.1f} h before the deadline; "
+            f"model probability {o['probability']:.3f}, timing percentile {pct}"
+        )
+
+
+def _print_replay(result: RunResult) -> None:
+    row = result.runs.iloc[0].to_dict()
+    stdout.print(", ".join(f"{k}={v}" for k, v in row.items()))
+    table = Table(title=f"path {row['run']}: events")
+    for col in ("hours", "datetime", "actor", "event", "details"):
+        table.add_column(col)
+    for e in result.events.to_dict("records"):
+        table.add_row(
+            f"{e['hours']:.2f}",
+            str(e["datetime"]),
+            str(e["actor"]),
+            str(e["event"]),
+            str(e["details"]),
+        )
+    stdout.print(table)

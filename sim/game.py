@@ -1,0 +1,127 @@
+"""A scenario made ready to solve: its schedule, pressure, payoffs and stage-game solver."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.deadline import Policy, solve_deadline
+from sim.equilibria import EquilibriumSet
+from sim.pressure import PressureModel, build_pressure
+from sim.scenario import Scenario
+from sim.schedule import HOURS_PER_DAY, Schedule, build_schedule
+from sim.solvers import StageSolver, make_solver
+from sim.stagegame import PayoffModel, compile_payoffs
+
+__all__ = ["Game"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Game:
+    """Everything needed to build and solve a scenario's stage games and deadline game."""
+
+    scenario: Scenario
+    schedule: Schedule
+    pressure: PressureModel
+    payoffs: PayoffModel
+    solver: StageSolver
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, batched: bool = True) -> Game:
+        """Compile a validated scenario (parameters as they are set in it)."""
+        schedule = build_schedule(scenario)
+        payoffs = compile_payoffs(scenario)
+        return cls(
+            scenario=scenario,
+            schedule=schedule,
+            pressure=build_pressure(scenario, schedule),
+            payoffs=payoffs,
+            solver=make_solver(scenario.equilibrium, payoffs.shape, batched),
+        )
+
+    @property
+    def live_times(self) -> FloatArray:
+        return self.schedule.times[: self.schedule.live]
+
+    def forecast(self, first: int = 0, level: float | None = None) -> tuple[FloatArray, float]:
+        """Pressure expected at each live epoch and at the deadline, seen from epoch ``first``.
+
+        ``level`` is the pressure observed then (the scheduled level when None). With
+        ``scheduled`` forecasts the players foresee the dated points and expect the gap between
+        the observed and the scheduled level (a shock) to decay; with ``persistent`` forecasts
+        they expect the observed level to last until the deadline.
+        """
+        p = self.pressure
+        now = float(self.live_times[first]) if first < self.schedule.live else 0.0
+        observed = float(p.level(now)) if level is None else level
+        if p.persistent:
+            return np.full(self.schedule.live, observed), observed
+        shock = observed / p.scale - float(p.scheduled(now)) if p.scale > 0 else 0.0
+        at_epochs = p.level(self.live_times, shock, now)
+        return at_epochs, float(p.level(self.schedule.window_hours, shock, now))
+
+    def policy(self, first: int = 0, level: float | None = None) -> Policy:
+        """The equilibrium path from live epoch ``first``, given the pressure observed then."""
+        return self.policies(first, [level])[0]
+
+    def policies(self, first: int, levels: Sequence[float | None]) -> list[Policy]:
+        """Policies for several observed pressure levels at once (one batched induction)."""
+        paths, ends = zip(*(self.forecast(first, lv) for lv in levels), strict=True)
+        return solve_deadline(
+            self.payoffs,
+            self.schedule,
+            np.array(paths),
+            np.array(ends),
+            self.solver,
+            self.scenario.equilibrium.selection,
+            first,
+        )
+
+    def stage(self, epoch: int, policy: Policy | None = None) -> tuple[FloatArray, FloatArray]:
+        """The stage game at live epoch ``epoch`` with the continuation value of ``policy``
+        (solved from epoch 0 on the scheduled pressure when not given)."""
+        policy = policy if policy is not None else self.policy()
+        k = epoch - policy.first
+        times = self.live_times
+        end = times[epoch + 1] if epoch + 1 < len(times) else self.schedule.window_hours
+        days = float(end - times[epoch]) / HOURS_PER_DAY
+        A, B = self.payoffs.stage(
+            epoch,
+            times[epoch] / self.schedule.window_hours,
+            policy.pressure[k],
+            days,
+            policy.values[k + 1],
+            self.schedule.discount_per_day**days,
+        )
+        return A[0], B[0]
+
+    def discount_at(self, hours: float) -> float:
+        """The discount factor from the start to ``hours``."""
+        return float(self.schedule.discount_per_day ** (hours / HOURS_PER_DAY))
+
+    @cached_property
+    def realised(self) -> tuple[FloatArray, FloatArray]:
+        """Stage payoffs without continuation, linear in pressure: ``base + pressure * slope``.
+
+        Shapes (L, 2, m, n) over the live epochs: flows in the cells that continue, terminal
+        payoffs in the agreement cells. Used to account what a path actually earns.
+        """
+        times = self.live_times
+        days = (np.append(times[1:], self.schedule.window_hours) - times) / HOURS_PER_DAY
+        epochs = np.arange(len(times))
+        elapsed = times / self.schedule.window_hours
+        at = [
+            np.stack(self.payoffs.stage(epochs, elapsed, p, days, np.zeros(2), 0.0), axis=1)
+            for p in (0.0, 1.0)
+        ]
+        return at[0], at[1] - at[0]
+
+    def equilibria(self, A: FloatArray, B: FloatArray) -> EquilibriumSet:
+        """All equilibria of one stage game with the scenario's method."""
+        return self.solver(A[None], B[None])[0]

@@ -1,0 +1,132 @@
+"""Many paths of one scenario: seeding, parallel execution, and the tables they give.
+
+Path i draws from ``SeedSequence(rng_seed).spawn(runs)[i]``, so its rows are the same
+whether it runs alone (replay), in one process or in several.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.dynamics import PathResult, PolicyBook, simulate_path
+from sim.game import Game
+from sim.scenario import Scenario
+from sim.schedule import build_schedule
+
+__all__ = ["Tables", "path_generator", "simulate"]
+
+#: Paths handed to a worker at a time.
+CHUNK = 250
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """One row per path, and the event log of all paths."""
+
+    runs: pd.DataFrame
+    events: pd.DataFrame
+
+
+def path_generator(rng_seed: int, runs: int, index: int) -> np.random.Generator:
+    """The generator of path ``index`` among ``runs`` paths seeded by ``rng_seed``."""
+    if not 0 <= index < runs:
+        raise IndexError(f"path {index} is not among {runs} paths")
+    child = np.random.SeedSequence(rng_seed).spawn(runs)[index]
+    return np.random.Generator(np.random.PCG64(child))
+
+
+def _children(rng_seed: int, runs: int) -> list[np.random.SeedSequence]:
+    return np.random.SeedSequence(rng_seed).spawn(runs)
+
+
+def _chunk(
+    scenario: Scenario, indices: Sequence[int], seeds: Sequence[np.random.SeedSequence]
+) -> list[tuple[int, PathResult]]:
+    game = Game.from_scenario(scenario)
+    book = PolicyBook(game)
+    return [
+        (i, simulate_path(game, book, np.random.Generator(np.random.PCG64(s))))
+        for i, s in zip(indices, seeds, strict=True)
+    ]
+
+
+def _batches(
+    runs: int, rng_seed: int, only: int | None
+) -> Iterator[tuple[list[int], list[np.random.SeedSequence]]]:
+    children = _children(rng_seed, runs)
+    indices = [only] if only is not None else list(range(runs))
+    for start in range(0, len(indices), CHUNK):
+        part = indices[start : start + CHUNK]
+        yield part, [children[i] for i in part]
+
+
+def simulate(
+    scenario: Scenario,
+    runs: int,
+    rng_seed: int,
+    workers: int = 1,
+    only: int | None = None,
+    progress: Progress | None = None,
+) -> Tables:
+    """Simulate ``runs`` paths (or only path ``only``) and tabulate them.
+
+    Parameters
+    ----------
+    workers:
+        Processes to use; 1 runs in this process.
+    progress:
+        Called with the number of paths finished after each chunk.
+    """
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    batches = list(_batches(runs, rng_seed, only))
+    results: list[tuple[int, PathResult]] = []
+    if workers <= 1 or len(batches) == 1:
+        for indices, seeds in batches:
+            results.extend(_chunk(scenario, indices, seeds))
+            if progress:
+                progress(len(indices))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_chunk, scenario, i, s) for i, s in batches]
+            for future in futures:
+                part = future.result()
+                results.extend(part)
+                if progress:
+                    progress(len(part))
+    return _tabulate(scenario, results)
+
+
+def _tabulate(scenario: Scenario, results: list[tuple[int, PathResult]]) -> Tables:
+    schedule = build_schedule(scenario)
+    ids = [p.id for p in scenario.players]
+    rows = []
+    events: list[tuple[object, ...]] = []
+    for i, r in results:
+        row = {
+            "run": i,
+            "outcome": r.outcome,
+            "hours_before_deadline": schedule.window_hours - r.decision_hours,
+            "first_mover": r.first_mover,
+            "resolves": r.resolves,
+        }
+        for p, pid in enumerate(ids):
+            row[f"final_action_{pid}"] = r.final_actions[p]
+        for p, pid in enumerate(ids):
+            row[f"payoff_{pid}"] = r.payoffs[p]
+        rows.append(row)
+        events.extend((i, h, *rest) for h, *rest in r.events)
+    runs = pd.DataFrame(rows)
+    for col in ("outcome", "first_mover", *(f"final_action_{pid}" for pid in ids)):
+        runs[col] = runs[col].astype("string")
+    log = pd.DataFrame(events, columns=["run", "hours", "actor", "event", "details"])
+    when = pd.Timestamp(schedule.start) + pd.to_timedelta(log["hours"], unit="h")
+    log.insert(2, "datetime", when)
+    return Tables(runs=runs, events=log)

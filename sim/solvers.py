@@ -1,0 +1,44 @@
+"""One small interface for solving many stage games: per game through nashpy, or batched.
+
+A solver maps row and column payoff arrays of shape (G, m, n) to G equilibrium sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.equilibria import EquilibriumSet, solve
+from sim.scenario import EquilibriumConfig
+
+__all__ = ["BATCHED_MAX_ACTIONS", "StageSolver", "make_solver"]
+
+StageSolver = Callable[[NDArray[np.float64], NDArray[np.float64]], list[EquilibriumSet]]
+
+#: Largest game, in actions per player, the batched solver handles.
+BATCHED_MAX_ACTIONS = 6
+
+
+def _per_game(
+    A: NDArray[np.float64], B: NDArray[np.float64], method: str, tol: float
+) -> list[EquilibriumSet]:
+    return [solve(a, b, method=method, tol=tol) for a, b in zip(A, B, strict=True)]
+
+
+def make_solver(
+    config: EquilibriumConfig, shape: tuple[int, int], batched: bool = True
+) -> StageSolver:
+    """The solver for a scenario's stage games.
+
+    Support enumeration on games up to 6x6 goes to the batched solver (identical
+    equilibria on non-degenerate games; degenerate ones are routed to nashpy and flagged)
+    unless ``batched`` is False; every other method runs nashpy game by game.
+    """
+    if batched and config.method == "support_enumeration" and max(shape) <= BATCHED_MAX_ACTIONS:
+        from sim.batched import solve_batch
+
+        return partial(solve_batch, tol=config.tolerance)
+    return partial(_per_game, method=config.method, tol=config.tolerance)

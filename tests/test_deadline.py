@@ -1,0 +1,96 @@
+"""The deadline game by backward induction, against closed-form theory.
+
+War of attrition with a deadline (DOMAIN "Theory"; Morath's volunteering model): waiting costs 1
+a day, giving in costs c, and at the deadline T one player chosen at random gives in. For
+T > c/2 each player gives in at rate 1/c before T - c/2, nobody gives in during (T - c/2, T),
+and the game reaches T with probability exp(-2 (T - c/2) / c) = exp(1 - 2T/c).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import sim
+from sim.errors import SimError
+from sim.game import Game
+
+WOA = "scenarios/war-of-attrition-deadline.toml"
+GSOMIA = "scenarios/gsomia-2019.toml"
+T_DAYS, C = 10.0, 8.0
+#: The scenario decides every 10/401 days (0.6 h); the discrete game's stationary hazard
+#: differs from the continuous 1/c by O(dt / c) = 0.3%, and the quiet phase starts within one
+#: epoch of T - c/2. Absolute tolerance on probabilities: 0.005.
+DT = T_DAYS / 401
+DISCRETE_TOL = 0.005
+
+
+@pytest.fixture(scope="module")
+def woa_policy() -> sim.deadline.Policy:  # type: ignore[name-defined]
+    return Game.from_scenario(sim.load(WOA)).policy()
+
+
+def test_woa_reaches_the_deadline_with_probability_exp_1_minus_2t_over_c(woa_policy) -> None:  # type: ignore[no-untyped-def]
+    probs = woa_policy.outcome_probabilities()
+    assert probs["deadline"] == pytest.approx(math.exp(1 - 2 * T_DAYS / C), abs=DISCRETE_TOL)
+    assert sum(probs.values()) == pytest.approx(1.0, abs=1e-12)
+    assert probs["a_gives_in"] == pytest.approx(probs["b_gives_in"], abs=1e-12)  # symmetry
+
+
+def test_woa_nobody_gives_in_during_the_last_c_over_2(woa_policy) -> None:  # type: ignore[no-untyped-def]
+    days = woa_policy.times / 24.0
+    quiet = days > T_DAYS - C / 2 + DT  # one epoch of slack for the discretisation
+    assert quiet.sum() > 100
+    assert np.all(woa_policy.p_agree[quiet] == 0.0)
+    assert np.all(woa_policy.row[quiet][:, 0] == 1.0)  # both wait
+
+
+def test_woa_mixes_before_t_minus_c_over_2_at_rate_one_over_c(woa_policy) -> None:  # type: ignore[no-untyped-def]
+    days = woa_policy.times / 24.0
+    mixing = days < T_DAYS - C / 2 - DT
+    give_in = woa_policy.row[mixing][:, 1]
+    assert np.all(give_in > 0.0) and np.all(give_in < 0.05)
+    # Average hazard per player per day over the mixing phase: -log(P(a still waits)) / time.
+    hazard = -np.log(1.0 - give_in).sum() / (mixing.sum() * DT)
+    assert hazard == pytest.approx(1.0 / C, rel=0.02)
+
+
+def test_woa_value_is_minus_c_during_mixing(woa_policy) -> None:  # type: ignore[no-untyped-def]
+    # Indifference with giving in at once: each player's value is -c (within the epoch cost).
+    assert woa_policy.values[0] == pytest.approx([-C, -C], abs=DT)
+
+
+def test_woa_with_t_at_most_c_over_2_both_wait_until_t() -> None:
+    policy = Game.from_scenario(sim.load(WOA, {"concession_cost": 2.5 * T_DAYS})).policy()
+    assert policy.outcome_probabilities()["deadline"] == 1.0
+    assert np.all(policy.p_agree == 0.0)
+
+
+def test_the_all_rule_cannot_solve_a_deadline_game() -> None:
+    doc = sim.load(WOA).document
+    doc = {**doc, "equilibrium": {**doc["equilibrium"], "selection": "all"}}
+    game = Game.from_scenario(sim.validate(doc, WOA))
+    with pytest.raises(SimError, match="all"):
+        game.policy()
+
+
+# Korea's threshold: the compromise is worth 3 - 8 * 0.85 = -3.8 at the deadline, the lapse
+# -1 - 3 P, so Korea concedes iff P > 2.8 / 3 = 0.9333.
+@pytest.mark.parametrize(("level", "outcome"), [(0.90, "lapse"), (0.97, "suspension_for_talks")])
+def test_gsomia_korea_concedes_iff_pressure_beats_its_threshold(level: float, outcome: str) -> None:
+    policy = Game.from_scenario(sim.load(GSOMIA)).policy(0, level)
+    assert policy.outcome_probabilities()[outcome] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_gsomia_concession_waits_for_the_last_live_epoch() -> None:
+    game = Game.from_scenario(sim.load(GSOMIA))
+    policy = game.policy(0, 1.0)
+    # The early-concession cost (2 utils, falling to 0) exceeds the holdout cost
+    # (0.02 / day at P = 1, 1.84 over the window): the plan is to concede at the last chance.
+    assert np.flatnonzero(policy.reach * policy.p_agree > 1e-9).tolist() == [game.schedule.live - 1]
+    stronger = Game.from_scenario(sim.load(GSOMIA, {"korea.holdout_cost": 0.05})).policy(0, 1.0)
+    assert np.flatnonzero(stronger.reach * stronger.p_agree > 1e-9).tolist() == [
+        0
+    ]  # 0.05 * 92 = 4.6 > 2: at once
