@@ -74,6 +74,28 @@ class Policy:
         survive = np.cumprod(1.0 - self.p_agree)
         return np.concatenate(([1.0], survive[:-1]))
 
+    def tail(self, first: int) -> Policy:
+        """The same policy from live epoch ``first`` on (``first`` >= ``self.first``)."""
+        if first == self.first:
+            return self
+        i = first - self.first
+        if not 0 < i <= len(self.times):
+            raise IndexError(f"epoch {first} is not in this policy (from {self.first})")
+        return Policy(
+            first=first,
+            times=self.times[i:],
+            pressure=self.pressure[i:],
+            row=self.row[i:],
+            col=self.col[i:],
+            values=self.values[i:],
+            agree=self.agree[i:],
+            outcome_ids=self.outcome_ids,
+            default_outcome=self.default_outcome,
+            degenerate=self.degenerate[i:],
+            equilibria=self.equilibria[i:],
+            reasons=self.reasons[i:],
+        )
+
     def outcome_probabilities(self) -> dict[str, float]:
         """Probability of each outcome, the default one included, along the path."""
         by_epoch = self.reach[:, None] * self.agree

@@ -11,7 +11,7 @@ the event log.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,12 @@ EVENT_COLUMNS = ("hours", "actor", "event", "details")
 
 
 class PolicyBook:
-    """Receding-horizon policies, computed once per (epoch, observed pressure on a grid)."""
+    """Receding-horizon policies, computed once per (epoch, observed pressure on a grid).
+
+    With ``persistent`` forecasts the forecast does not depend on the epoch it is made at, so
+    the policy from epoch k at level P is the tail of the policy from epoch 0 at level P: one
+    backward induction per level serves every epoch.
+    """
 
     def __init__(self, game: Game, tolerance: float = RESOLVE_TOLERANCE) -> None:
         self.game = game
@@ -42,9 +47,24 @@ class PolicyBook:
 
     def get(self, first: int, level: float) -> Policy:
         """The policy from live epoch ``first`` given the observed ``level`` (on the grid)."""
-        key = (first, round(level / self.tolerance))
+        step = round(level / self.tolerance)
+        if self.game.pressure.persistent:
+            return self._solved(0, step).tail(first)
+        return self._solved(first, step)
+
+    def prepare(self, levels: Sequence[float]) -> None:
+        """Solve the policies for many levels (persistent forecasts) in one batched call."""
+        if not self.game.pressure.persistent:
+            return
+        steps = sorted({round(v / self.tolerance) for v in levels} - {k for _, k in self._cache})
+        if steps:
+            solved = self.game.policies(0, [k * self.tolerance for k in steps])
+            self._cache.update({(0, k): p for k, p in zip(steps, solved, strict=True)})
+
+    def _solved(self, first: int, step: int) -> Policy:
+        key = (first, step)
         if key not in self._cache:
-            self._cache[key] = self.game.policy(first, key[1] * self.tolerance)
+            self._cache[key] = self.game.policy(first, step * self.tolerance)
         return self._cache[key]
 
     @property

@@ -49,7 +49,38 @@ def load(path: str | Path, overrides: Mapping[str, float] | None = None) -> Scen
     ['korea', 'japan']
     """
     path = Path(path)
-    return validate(parse(_read(path), path), path, overrides)
+    return validate(_inherit(parse(_read(path), path), path, ()), path, overrides)
+
+
+#: How many ``base`` files a scenario may stand on, one on another.
+MAX_BASE_DEPTH = 8
+
+
+def _inherit(document: dict[str, Any], path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """Merge the scenario named by ``base`` under ``document`` (tables merge, the rest replace)."""
+    base = document.pop("base", None)
+    if base is None:
+        return document
+    here = path.resolve()
+    if not isinstance(base, str) or not base:
+        raise ScenarioError(path, [Problem("base", "must be the path of a scenario file", base)])
+    target = (path.parent / base).resolve()
+    if target in (*chain, here) or len(chain) >= MAX_BASE_DEPTH:
+        raise ScenarioError(path, [Problem("base", "scenarios inherit in a cycle", base)])
+    if not target.is_file():
+        raise ScenarioError(path, [Problem("base", "no such scenario file", base)])
+    parent = _inherit(parse(_read(target), target), target, (*chain, here))
+    return _merge(parent, document)
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _read(path: Path) -> bytes:

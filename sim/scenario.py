@@ -169,7 +169,9 @@ class MatrixTerm(Sourced):
 
     Its contribution is ``coef * product(weight parameters) * matrix``, times the pressure when
     the pressure section names it, times the time profile. ``flow`` terms are rates per day
-    paid in the cells that continue the game.
+    paid in the cells that continue the game. A ``continuation`` term is paid in agreement
+    cells and is also multiplied by that player's discounted value of continuing (as when a
+    proposer offers the responder exactly what rejecting is worth).
     """
 
     component: Identifier
@@ -179,6 +181,7 @@ class MatrixTerm(Sourced):
     flow: bool = False
     time: Literal["constant", "elapsed", "remaining"] = "constant"
     parity: Literal["all", "even", "odd"] = "all"
+    continuation: Literal["row", "col"] | None = None
 
 
 class ScalarTerm(Sourced):

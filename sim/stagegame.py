@@ -35,6 +35,7 @@ class Term:
     time: TimeProfile
     flow: bool = False
     parity: str = "all"
+    continuation: int | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,9 @@ class PayoffModel:
             total = np.zeros((g, *self.shape))
             for term in terms:
                 f = _factor(term, epoch, elapsed, pressure, g)
+                if term.continuation is not None:
+                    f = f * np.broadcast_to(np.asarray(discount, np.float64), (g,))
+                    f = f * cont[:, term.continuation]
                 if term.flow:
                     f = f * np.broadcast_to(np.asarray(interval_days, np.float64), (g,))
                     total += (f[:, None, None] * term.matrix[None]) * ~ends
@@ -158,7 +162,9 @@ def compile_payoffs(scenario: Scenario) -> PayoffModel:
 
     def matrix_term(pid: str, t: MatrixTerm) -> Term:
         m = np.asarray(t.matrix, dtype=np.float64) * t.coef * _weight(scenario, values, t.weight)
-        return Term(t.component, m, f"{pid}.{t.component}" in scaled, t.time, t.flow, t.parity)
+        ref = None if t.continuation is None else ("row", "col").index(t.continuation)
+        scaled_by = f"{pid}.{t.component}" in scaled
+        return Term(t.component, m, scaled_by, t.time, t.flow, t.parity, ref)
 
     def scalar_term(pid: str, t: ScalarTerm) -> Term:
         v = t.value * t.coef * _weight(scenario, values, t.weight)

@@ -19,6 +19,7 @@ from sim.game import Game
 
 WOA = "scenarios/war-of-attrition-deadline.toml"
 GSOMIA = "scenarios/gsomia-2019.toml"
+ALTERNATING = "scenarios/alternating-offers.toml"
 T_DAYS, C = 10.0, 8.0
 #: The scenario decides every 10/401 days (0.6 h); the discrete game's stationary hazard
 #: differs from the continuous 1/c by O(dt / c) = 0.3%, and the quiet phase starts within one
@@ -94,3 +95,15 @@ def test_gsomia_concession_waits_for_the_last_live_epoch() -> None:
     assert np.flatnonzero(stronger.reach * stronger.p_agree > 1e-9).tolist() == [
         0
     ]  # 0.05 * 92 = 4.6 > 2: at once
+
+
+# Rubinstein's alternating offers with T rounds and a common discount factor d: the first
+# proposer's subgame-perfect share is (1 - (-d)^T) / (1 + d), agreed in the first round.
+@pytest.mark.parametrize("rounds", [1, 2, 3, 4, 7, 10])
+@pytest.mark.parametrize("d", [0.5, 0.9, 0.99])
+def test_finite_horizon_rubinstein_shares(rounds: int, d: float) -> None:
+    overrides = {"horizon": float(rounds), "schedule.epochs": rounds, "discount": d}
+    policy = Game.from_scenario(sim.load(ALTERNATING, overrides)).policy()
+    share = (1 - (-d) ** rounds) / (1 + d)
+    assert policy.values[0] == pytest.approx([share, 1 - share], abs=1e-12)
+    assert policy.p_agree[0] == pytest.approx(1.0)  # agreement without delay

@@ -13,6 +13,7 @@ from types import ModuleType
 
 from sim import __version__
 from sim.cli import run as run_cmd
+from sim.cli import solve as solve_cmd
 from sim.cli import validate as validate_cmd
 from sim.errors import ScenarioError, SimError
 
@@ -21,7 +22,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-COMMANDS: tuple[ModuleType, ...] = (validate_cmd, run_cmd)
+COMMANDS: tuple[ModuleType, ...] = (validate_cmd, solve_cmd, run_cmd)
 
 DESCRIPTION = """\
 Simulate deadline bargaining between two governments under outside pressure.
@@ -34,7 +35,9 @@ See docs/scenario-format.md.
 EPILOG = """\
 examples:
   negsim validate scenarios/*.toml      check scenario files and their evidence
-  negsim run scenarios/gsomia-2019.toml simulate the standoff, write runs/<scenario>-<time>/
+  negsim solve scenarios/gsomia-2019.toml --epoch 55   stage game, equilibria, analysis
+  negsim solve scenarios/gsomia-2019.toml --path       the deadline game's equilibrium path
+  negsim run scenarios/gsomia-2019.toml   simulate the standoff, write runs/<scenario>-<time>/
   python -m sim validate --json scenarios/gsomia-2019.toml
 
 exit status: 0 success, 2 invalid input (one line per problem on stderr)

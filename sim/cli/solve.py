@@ -1,0 +1,186 @@
+"""``negsim solve``: a stage game, its equilibria and analysis, and the deadline game's path."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+
+from rich.table import Table
+
+from sim.cli.common import add_set_argument, overrides, stdout
+from sim.equilibria import METHODS
+from sim.errors import SimError
+from sim.selection import RULES
+from sim.solve import SolveResult, path_records, solve
+
+HELP = "solve a stage game (all equilibria, selection, static analysis) and the deadline game"
+
+DESCRIPTION = """\
+Build the stage game at one decision epoch (the first by default) with the
+continuation values of the deadline game, list all its equilibria (verified mutual
+best responses; degenerate games flagged), the selected one and why, and the static
+analysis: pure equilibria, dominated actions and iterated elimination, Pareto-efficient
+profiles, maxmin values, the Nash bargaining point, risk dominance (2x2).
+--path prints the equilibrium path of the whole deadline game instead.
+"""
+
+EPILOG = """\
+examples:
+  negsim solve scenarios/gsomia-2019.toml
+  negsim solve scenarios/gsomia-2019.toml --at 2019-11-22T12:00+09:00
+  negsim solve scenarios/gsomia-2019.toml --epoch 40 --rule all --method vertex_enumeration
+  negsim solve scenarios/war-of-attrition-deadline.toml --path
+  negsim solve scenarios/gsomia-2019.toml --json | python -m json.tool
+
+--json prints one object (documented in docs/outputs.md): scenario, epoch, hours,
+datetime, hours_before_deadline, pressure, players, stage_game, equilibria, selected,
+analysis, path (one record per epoch), path_outcomes.
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "solve",
+        help=HELP,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument(
+        "--at", type=_datetime, metavar="DATETIME", help="ISO datetime with a timezone"
+    )
+    when.add_argument("--epoch", type=int, metavar="K", help="live decision epoch number")
+    add_set_argument(p)
+    p.add_argument("--method", choices=METHODS, help="override the scenario's method")
+    p.add_argument("--rule", choices=RULES, help="override the selection rule ('all' lists)")
+    p.add_argument("--path", action="store_true", help="print the equilibrium path")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(handler=main)
+
+
+def _datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO datetime: {text!r}") from None
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.at is not None and args.at.tzinfo is None:
+        raise SimError(f"--at {args.at.isoformat()}: give a timezone, e.g. +09:00")
+    result = solve(
+        args.scenario,
+        at=args.at,
+        epoch=args.epoch,
+        overrides=overrides(args.overrides),
+        method=args.method,
+        rule=args.rule,
+    )
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    elif args.path:
+        _print_path(result)
+    else:
+        _print_stage(result)
+    return 0
+
+
+def _fmt(p: list[float], actions: tuple[str, ...]) -> str:
+    return " ".join(f"{a}={x:.3g}" for a, x in zip(actions, p, strict=True) if x > 1e-9)
+
+
+def _print_stage(r: SolveResult) -> None:
+    d = r.to_dict()
+    row, col = r.scenario.players
+    stdout.print(
+        f"[bold]{r.scenario.meta.name}[/bold]: epoch {r.epoch} of {d['live_epochs']}, "
+        f"{d['datetime']} ({d['hours_before_deadline']:.1f} h before the deadline), "
+        f"pressure {d['pressure']:.3f}"
+    )
+    table = Table(title=f"stage game: {row.id} (rows) vs {col.id} (columns); payoffs row, col")
+    table.add_column(f"{row.id} \\ {col.id}")
+    for a in col.actions:
+        table.add_column(a, justify="right")
+    outcomes = r.cell_outcomes()
+    for i, a in enumerate(row.actions):
+        cells = [
+            f"{r.A[i, j]:.3f}, {r.B[i, j]:.3f}\n[dim]{outcomes[i][j] or 'continue'}[/dim]"
+            for j in range(len(col.actions))
+        ]
+        table.add_row(a, *cells)
+    stdout.print(table)
+    eqs = r.equilibria
+    flags = ", ".join(eqs.flags) or "none"
+    stdout.print(
+        f"{len(eqs.equilibria)} equilibria by {eqs.method}; "
+        f"degenerate: {'yes' if eqs.degenerate else 'no'}; flags: {flags}"
+    )
+    for i, e in enumerate(eqs.equilibria):
+        mark = " <- selected" if r.selection is not None and r.selection.index == i else ""
+        stdout.print(
+            f"  [{i}] {row.id}: {_fmt(e.row.tolist(), row.actions)} | "
+            f"{col.id}: {_fmt(e.col.tolist(), col.actions)} | "
+            f"payoffs {e.row_payoff:.3f}, {e.col_payoff:.3f}{mark}"
+        )
+    if r.selection is not None:
+        stdout.print(f"  {r.selection.reason}")
+    _print_analysis(r)
+
+
+def _print_analysis(r: SolveResult) -> None:
+    a = r.analysis
+    row, col = r.scenario.players
+
+    def names(actions: tuple[str, ...], idx: tuple[int, ...]) -> str:
+        return ", ".join(actions[i] for i in idx) or "none"
+
+    def profiles(ps: tuple[tuple[int, int], ...]) -> str:
+        return ", ".join(f"({row.actions[i]}, {col.actions[j]})" for i, j in ps) or "none"
+
+    stdout.print("[bold]static analysis[/bold]")
+    stdout.print(f"  pure equilibria: {profiles(a.pure_equilibria)}")
+    for p, pa in ((row, a.row), (col, a.col)):
+        stdout.print(
+            f"  {p.id}: strictly dominated {names(p.actions, pa.dominated_by_mixed)}; "
+            f"survive elimination {names(p.actions, pa.surviving)}; "
+            f"maxmin value {pa.maxmin_value:.3f}"
+        )
+    stdout.print(f"  Pareto-efficient: {profiles(a.pareto_efficient)}")
+    b = a.bargaining
+    if b is not None and b.pure_profile is not None:
+        stdout.print(
+            f"  Nash bargaining (disagreement {b.disagreement[0]:.3f}, {b.disagreement[1]:.3f}): "
+            f"pure {profiles((b.pure_profile,))}; hull payoffs "
+            + (
+                "none"
+                if b.hull_payoffs is None
+                else f"{b.hull_payoffs[0]:.3f}, {b.hull_payoffs[1]:.3f}"
+            )
+        )
+    if a.risk_dominant is not None:
+        stdout.print(f"  risk-dominant: {profiles((a.risk_dominant,))}")
+
+
+def _print_path(r: SolveResult) -> None:
+    row, col = r.scenario.players
+    table = Table(title=f"{r.scenario.meta.name}: equilibrium path from epoch {r.path.first}")
+    for name in ("epoch", "datetime", "h left", "pressure", row.id, col.id, "P(end)", "values"):
+        table.add_column(name, justify="left" if name in (row.id, col.id) else "right")
+    for rec in path_records(r.game, r.path):
+        table.add_row(
+            str(rec["epoch"]),
+            rec["datetime"][:16],
+            f"{rec['hours_before_deadline']:.1f}",
+            f"{rec['pressure']:.3f}",
+            _fmt(list(rec["row_strategy"].values()), row.actions),
+            _fmt(list(rec["col_strategy"].values()), col.actions),
+            f"{rec['p_agree']:.3f}",
+            f"{rec['values'][0]:.2f}, {rec['values'][1]:.2f}",
+        )
+    stdout.print(table)
+    probs = ", ".join(f"{k} {v:.3f}" for k, v in r.path.outcome_probabilities().items())
+    stdout.print(f"outcomes along the path: {probs}")

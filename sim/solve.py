@@ -1,0 +1,193 @@
+"""``sim.solve``: one stage game of a scenario, all its equilibria, the selected one, the
+static analysis, and the equilibrium path of the whole deadline game."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.analysis import StaticAnalysis, analyse
+from sim.deadline import Policy
+from sim.equilibria import EquilibriumSet, solve as solve_game
+from sim.errors import SimError
+from sim.game import Game
+from sim.loading import load, validate
+from sim.scenario import Scenario
+from sim.selection import Selection, select
+
+__all__ = ["SolveResult", "solve"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """The stage game at one epoch and the deadline game's equilibrium path.
+
+    ``to_dict()`` gives the documented JSON of ``negsim solve --json`` (docs/outputs.md).
+    """
+
+    scenario: Scenario
+    game: Game
+    epoch: int
+    A: FloatArray
+    B: FloatArray
+    equilibria: EquilibriumSet
+    selection: Selection | None
+    analysis: StaticAnalysis
+    path: Policy
+
+    @property
+    def hours(self) -> float:
+        return float(self.game.live_times[self.epoch])
+
+    def cell_outcomes(self) -> list[list[str | None]]:
+        """The outcome id each cell ends in, None where the game continues."""
+        ids = self.game.payoffs.outcome_ids
+        return [
+            [ids[c] if c >= 0 else None for c in row] for row in self.game.payoffs.outcome_of_cell
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        s, sch = self.scenario, self.game.schedule
+        return {
+            "scenario": s.meta.id,
+            "epoch": self.epoch,
+            "live_epochs": sch.live,
+            "hours": self.hours,
+            "datetime": sch.datetime_at(self.hours).isoformat(),
+            "hours_before_deadline": sch.window_hours - self.hours,
+            "pressure": float(self.path.pressure[self.epoch - self.path.first]),
+            "players": [
+                {"id": p.id, "name": p.name, "actions": list(p.actions)} for p in s.players
+            ],
+            "stage_game": {
+                "row_payoffs": self.A.tolist(),
+                "col_payoffs": self.B.tolist(),
+                "outcomes": self.cell_outcomes(),
+            },
+            "equilibria": self.equilibria.to_dict(),
+            "selected": None
+            if self.selection is None
+            else {
+                "index": self.selection.index,
+                "rule": self.selection.rule,
+                "reason": self.selection.reason,
+            },
+            "analysis": self.analysis.to_dict(),
+            "path": path_records(self.game, self.path),
+            "path_outcomes": self.path.outcome_probabilities(),
+        }
+
+
+def path_records(game: Game, policy: Policy) -> list[dict[str, Any]]:
+    """One record per live epoch of a policy (the rows of ``negsim solve --path``)."""
+    sch, (row, col) = game.schedule, game.scenario.players
+    records = []
+    for i, t in enumerate(policy.times):
+        records.append(
+            {
+                "epoch": policy.first + i,
+                "hours": float(t),
+                "datetime": sch.datetime_at(float(t)).isoformat(),
+                "hours_before_deadline": float(sch.window_hours - t),
+                "pressure": float(policy.pressure[i]),
+                "row_strategy": dict(zip(row.actions, policy.row[i].tolist(), strict=True)),
+                "col_strategy": dict(zip(col.actions, policy.col[i].tolist(), strict=True)),
+                "p_agree": float(policy.p_agree[i]),
+                "reach": float(policy.reach[i]),
+                "values": policy.values[i].tolist(),
+                "equilibria": int(policy.equilibria[i]),
+                "degenerate": bool(policy.degenerate[i]),
+                "reason": policy.reasons[i],
+            }
+        )
+    return records
+
+
+def _with_equilibrium(scenario: Scenario, method: str | None, rule: str | None) -> Scenario:
+    if method is None and rule is None:
+        return scenario
+    doc = dict(scenario.document)
+    config = dict(doc.get("equilibrium", {}))
+    config.update({k: v for k, v in (("method", method), ("selection", rule)) if v})
+    return validate({**doc, "equilibrium": config}, scenario.path)
+
+
+def solve(
+    scenario: Scenario | str | Path,
+    *,
+    at: datetime | None = None,
+    epoch: int | None = None,
+    overrides: Mapping[str, float] | None = None,
+    method: str | None = None,
+    rule: str | None = None,
+) -> SolveResult:
+    """Solve the stage game at a live epoch (the first by default) and the deadline game.
+
+    Parameters
+    ----------
+    at, epoch:
+        Which stage game: the live epoch at or before ``at``, or epoch number ``epoch``.
+    overrides:
+        Values to change first, by dotted name.
+    method, rule:
+        Override the scenario's equilibrium method and selection rule. With ``rule="all"``
+        every equilibrium is listed and the continuation uses ``payoff_dominant``.
+
+    Examples
+    --------
+    >>> import sim
+    >>> r = sim.solve("scenarios/war-of-attrition-deadline.toml", epoch=0)
+    >>> len(r.equilibria.equilibria), r.selection.rule
+    (3, 'max_entropy')
+    >>> round(r.path.outcome_probabilities()["deadline"], 3)
+    0.223
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario, overrides)
+    elif overrides:
+        scenario = scenario.with_overrides(overrides)
+    scenario = _with_equilibrium(scenario, method, rule)
+    game = _game(scenario)
+    k = _epoch(game, at, epoch)
+    policy = game.policy(k)
+    A, B = game.stage(k, policy)
+    config = scenario.equilibrium
+    eqs = game.equilibria(A, B) if method is None else solve_game(A, B, config.method)
+    selection = None if config.selection == "all" else select(eqs, config.selection, A, B)
+    return SolveResult(scenario, game, k, A, B, eqs, selection, analyse(A, B), policy)
+
+
+def _game(scenario: Scenario) -> Game:
+    if scenario.equilibrium.selection != "all":
+        return Game.from_scenario(scenario)
+    doc = dict(scenario.document)
+    config = {**doc.get("equilibrium", {}), "selection": "payoff_dominant"}
+    game = Game.from_scenario(validate({**doc, "equilibrium": config}, scenario.path))
+    return Game(scenario, game.schedule, game.pressure, game.payoffs, game.solver)
+
+
+def _epoch(game: Game, at: datetime | None, epoch: int | None) -> int:
+    live = game.schedule.live
+    if live == 0:
+        raise SimError("no decision epoch can take effect before the deadline")
+    if at is not None and epoch is not None:
+        raise SimError("give --at or --epoch, not both")
+    if at is not None:
+        if at.tzinfo is None:
+            raise SimError(f"--at {at.isoformat()}: give a timezone, e.g. +09:00")
+        hours = game.schedule.hours_at(at)
+        if not 0 <= hours <= game.schedule.window_hours:
+            raise SimError(f"--at {at.isoformat()}: outside the window [start, deadline]")
+        return min(int(np.searchsorted(game.live_times, hours, "right")) - 1, live - 1)
+    k = 0 if epoch is None else epoch
+    if not 0 <= k < live:
+        raise SimError(f"--epoch {k}: must be a live epoch in [0, {live})")
+    return k
