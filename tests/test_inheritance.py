@@ -49,10 +49,11 @@ def test_a_cycle_is_an_error(tmp_path: Path) -> None:
 
 def test_a_missing_base_names_the_base_file(tmp_path: Path) -> None:
     _write(tmp_path / "a.toml", 'base = "nowhere.toml"\n')
-    with pytest.raises(
-        sim.ScenarioError, match="a.toml: base: no such scenario file \\(got .nowhere.toml.\\)"
-    ):
+    with pytest.raises(sim.ScenarioError) as err:
         sim.load(tmp_path / "a.toml")
+    assert err.value.lines() == [
+        f"{tmp_path / 'a.toml'}: base: no such scenario file (got 'nowhere.toml')"
+    ]
 
 
 def test_a_base_that_is_not_a_string_is_an_error(tmp_path: Path) -> None:
@@ -63,10 +64,9 @@ def test_a_base_that_is_not_a_string_is_an_error(tmp_path: Path) -> None:
 
 def test_errors_of_the_merged_document_name_the_child(tmp_path: Path) -> None:
     root = Path.cwd() / "scenarios" / "gsomia-2019.toml"
-    child = _write(
-        tmp_path / "child.toml",
-        f'base = "{root}"\nseeds_dir = "{Path.cwd() / "seeds"}"\n[parameters.us.pressure_scale]\nvalue = 99.0\n',
-    )
+    seeds = Path.cwd() / "seeds"
+    text = f'base = "{root}"\nseeds_dir = "{seeds}"\n[parameters.us.pressure_scale]\nvalue = 99.0\n'
+    child = _write(tmp_path / "child.toml", text)
     with pytest.raises(sim.ScenarioError) as err:
         sim.load(child)
     assert err.value.lines() == [
