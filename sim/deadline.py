@@ -10,6 +10,7 @@ one (possibly mixed) equilibrium per epoch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -62,6 +63,11 @@ class Policy:
     degenerate: NDArray[np.bool_]
     equilibria: NDArray[np.int64]
     reasons: tuple[str, ...]
+
+    @cached_property
+    def cumulative(self) -> tuple[list[list[float]], list[list[float]]]:
+        """Each epoch's cumulative row and column strategies, as lists (for fast draws)."""
+        return np.cumsum(self.row, axis=1).tolist(), np.cumsum(self.col, axis=1).tolist()
 
     @property
     def p_agree(self) -> FloatArray:

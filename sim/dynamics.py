@@ -11,6 +11,7 @@ the event log.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,9 +93,12 @@ class _Path:
         self.game, self.book, self.rng = game, book, rng
         self.env = simpy.Environment()
         self.shocks = draw(game.pressure, game.schedule.window_hours, rng)
+        times = np.append(game.live_times, game.schedule.window_hours)
+        self.levels = game.pressure.realised(times, self.shocks).tolist()
         self.shock, self.shock_at = 0.0, 0.0
         self.policy = book.initial
         self.epoch = 0
+        self.level = self.levels[0]
         self.choices: list[int | None] = [None, None]
         self.last: list[int | None] = [None, None]
         self.first_concession: list[int | None] = [None, None]
@@ -141,6 +145,7 @@ class _Path:
         for k, t in enumerate(game.live_times):
             yield env.timeout(float(t) - float(env.now))
             self.epoch = k
+            self.level = self.levels[k]
             answered = self.answered = env.event()
             ask, self.ask = self.ask, env.event()
             ask.succeed(k)
@@ -154,7 +159,7 @@ class _Path:
                 self.log("both", "takes_effect", ended)
                 return
         yield env.timeout(game.schedule.window_hours - float(env.now))
-        at_deadline = game.payoffs.default_payoffs(self.pressure_now())[0]
+        at_deadline = game.payoffs.default_payoffs(self.levels[-1])[0]
         self.payoff += at_deadline * game.discount_at(game.schedule.window_hours)
         self.outcome = game.payoffs.default_outcome
         self.log("deadline", "default", self.outcome)
@@ -165,17 +170,15 @@ class _Path:
             k = yield self.ask
             self.refresh(k)
             policy = self.policy
-            strategy = (policy.row if p == 0 else policy.col)[k - policy.first]
-            draw_ = self.rng.random()
-            self.choices[p] = min(
-                int(np.searchsorted(np.cumsum(strategy), draw_, "right")), len(strategy) - 1
-            )
+            cumulative = policy.cumulative[p][k - policy.first]
+            choice = bisect.bisect_right(cumulative, self.rng.random())
+            self.choices[p] = min(choice, len(cumulative) - 1)
             if all(c is not None for c in self.choices):
                 self.answered.succeed()
 
     def refresh(self, k: int) -> None:
         """Re-solve from epoch k when the observed pressure is off the policy's forecast."""
-        observed = self.pressure_now()
+        observed = self.level
         expected = float(self.policy.pressure[k - self.policy.first])
         if abs(observed - expected) <= self.book.tolerance:
             return
@@ -197,9 +200,15 @@ class _Path:
             if self.last[p] != a:
                 self.log(player.id, "action", name)
             self.last[p] = a
-        base, slope = game.realised
-        stage = base[k, :, i, j] + self.pressure_now() * slope[k, :, i, j]
-        self.payoff += stage * game.discount_at(float(game.live_times[k]))
+        base, slope, coupling = game.realised
+        times = game.live_times
+        end = times[k + 1] if k + 1 < len(times) else game.schedule.window_hours
+        ahead = (
+            game.discount_at(float(end - times[k])) * self.policy.values[k - self.policy.first + 1]
+        )
+        stage = base[k, :, i, j] + self.level * slope[k, :, i, j]
+        stage += coupling[k, :, :, i, j] @ ahead
+        self.payoff += stage * game.discount_at(float(times[k]))
         index = int(game.payoffs.outcome_of_cell[i, j])
         return game.payoffs.outcome_ids[index] if index >= 0 else None
 

@@ -106,21 +106,28 @@ class Game:
         return float(self.schedule.discount_per_day ** (hours / HOURS_PER_DAY))
 
     @cached_property
-    def realised(self) -> tuple[FloatArray, FloatArray]:
-        """Stage payoffs without continuation, linear in pressure: ``base + pressure * slope``.
+    def realised(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """What a path earns in a cell, as ``base + pressure * slope + coupling @ discounted V``.
 
-        Shapes (L, 2, m, n) over the live epochs: flows in the cells that continue, terminal
-        payoffs in the agreement cells. Used to account what a path actually earns.
+        Shapes (L, 2, m, n), (L, 2, m, n) and (L, 2, 2, m, n) over the live epochs: flows in
+        the cells that continue, terminal payoffs in the agreement cells; ``coupling[k, p, r]``
+        is how much player p's payoff depends on player r's discounted continuation value
+        (``continuation`` terms). Linear in each, so computed once from unit inputs.
         """
         times = self.live_times
         days = (np.append(times[1:], self.schedule.window_hours) - times) / HOURS_PER_DAY
-        epochs = np.arange(len(times))
-        elapsed = times / self.schedule.window_hours
-        at = [
-            np.stack(self.payoffs.stage(epochs, elapsed, p, days, np.zeros(2), 0.0), axis=1)
-            for p in (0.0, 1.0)
-        ]
-        return at[0], at[1] - at[0]
+        k = np.arange(len(times))
+        e = times / self.schedule.window_hours
+        cont = self.payoffs.continues.astype(np.float64)
+
+        def at(p: float, v: tuple[float, float]) -> FloatArray:
+            A, B = self.payoffs.stage(k, e, p, days, np.array(v), 1.0)
+            out = np.stack([A, B], axis=1)
+            return np.asarray(out - cont * np.array(v)[None, :, None, None])
+
+        base = at(0.0, (0.0, 0.0))
+        coupling = np.stack([at(0.0, (1.0, 0.0)) - base, at(0.0, (0.0, 1.0)) - base], axis=2)
+        return base, at(1.0, (0.0, 0.0)) - base, coupling
 
     def equilibria(self, A: FloatArray, B: FloatArray) -> EquilibriumSet:
         """All equilibria of one stage game with the scenario's method."""

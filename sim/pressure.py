@@ -58,6 +58,15 @@ class PressureModel:
         extra = shock * self.decay(np.maximum(t - shock_at, 0.0))
         return np.asarray(self.scale * np.maximum(self.scheduled(t) + extra, 0.0))
 
+    def realised(self, t: ArrayLike, shocks: FloatArray) -> FloatArray:
+        """Pressure at hours ``t`` on a path with the given (time, size) shocks."""
+        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        if len(shocks) == 0:
+            return self.level(t)
+        dt = t[:, None] - shocks[None, :, 0]
+        extra = np.where(dt >= 0, shocks[None, :, 1] * self.decay(np.maximum(dt, 0.0)), 0.0)
+        return np.asarray(self.scale * np.maximum(self.scheduled(t) + extra.sum(axis=1), 0.0))
+
     @property
     def has_shocks(self) -> bool:
         return self.shock_rate_per_day > 0 and self.shock_size is not None

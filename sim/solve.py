@@ -14,7 +14,8 @@ from numpy.typing import NDArray
 
 from sim.analysis import StaticAnalysis, analyse
 from sim.deadline import Policy
-from sim.equilibria import EquilibriumSet, solve as solve_game
+from sim.equilibria import EquilibriumSet
+from sim.equilibria import solve as solve_game
 from sim.errors import SimError
 from sim.game import Game
 from sim.loading import load, validate
