@@ -24,8 +24,8 @@ Where this differs from nashpy 0.0.43
 -------------------------------------
 nashpy solves an ``n x n`` system in which the actions outside ``J`` get rows ``y_j = 0``;
 rounding in that solve can return ``y_j = -1e-17``, and nashpy then rejects the candidate as
-not a probability vector. On random games about one in five loses a genuine equilibrium
-this way (nashpy then warns of an even number of equilibria). Here the off-support
+not a probability vector. In our runs one random 3x3 game in eleven, and one in five over
+shapes 2x2 to 6x6, lost a genuine equilibrium this way. Here the off-support
 probabilities are zero by construction, so such equilibria are kept: the result equals
 nashpy's algorithm with that rounding repaired, and QuantEcon's ``support_enumeration``
 as a set.
@@ -90,8 +90,8 @@ IntArray = NDArray[np.intp]
 class _Tied(NamedTuple):
     """Solutions of one stack of indifference systems."""
 
-    weights: FloatArray  # (..., k): the opponent's probabilities on its support
-    usable: BoolArray  # (...): the system is well conditioned, so ``weights`` is its solution
+    weights: FloatArray  # (k, P, G): the opponent's probabilities on its support
+    usable: BoolArray  # (P, G): the system is well conditioned, so ``weights`` solves it
 
 
 class _Hits(NamedTuple):
@@ -205,9 +205,9 @@ def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> list[EquilibriumSe
     """
     At = np.ascontiguousarray(_unit_range(A).transpose(1, 2, 0))
     Bt = np.ascontiguousarray(_unit_range(B).transpose(2, 1, 0))
-    found: list[_Hits] = []
-    degenerate = np.zeros(A.shape[0], dtype=bool)
-    for k in range(1, min(A.shape[1:]) + 1):
+    hits, degenerate = _scan_pure(At, Bt, tol)
+    found = [hits]
+    for k in range(2, min(A.shape[1:]) + 1):
         hits, flagged = _scan_support_size(At, Bt, k, tol)
         found.append(hits)
         degenerate |= flagged
@@ -238,6 +238,19 @@ def _support_pairs(m: int, n: int, k: int) -> tuple[IntArray, IntArray]:
     return rows, cols
 
 
+def _scan_pure(At: FloatArray, Bt: FloatArray, tol: float) -> tuple[_Hits, BoolArray]:
+    """Supports of size 1: pure equilibria, and games where a pure strategy has more than
+    one pure best response (payoffs within ``tol`` of the best)."""
+    m, n, _ = At.shape
+    row_best, col_best = At.max(axis=0), Bt.max(axis=0)  # against each column, each row
+    equilibrium = (At >= row_best) & (Bt >= col_best).transpose(1, 0, 2)
+    column_ties = np.count_nonzero(At >= row_best - tol, axis=0) > 1  # (n, G)
+    row_ties = np.count_nonzero(Bt >= col_best - tol, axis=0) > 1  # (m, G)
+    game, row, col = np.nonzero(equilibrium.transpose(2, 0, 1))
+    hits = _Hits(game, np.eye(m)[row], np.eye(n)[col])
+    return hits, column_ties.any(axis=0) | row_ties.any(axis=0)
+
+
 def _scan_support_size(
     At: FloatArray, Bt: FloatArray, k: int, tol: float
 ) -> tuple[_Hits, BoolArray]:
@@ -252,11 +265,11 @@ def _scan_support_size(
     row_payoffs = _pure_payoffs(At, cols, col_tied.weights)
     col_payoffs = _pure_payoffs(Bt, rows, row_tied.weights)
     row_best, col_best = row_payoffs.max(axis=0), col_payoffs.max(axis=0)
-    equilibrium = _supports_hold(row_tied, col_payoffs, col_best, cols) & _supports_hold(
-        col_tied, row_payoffs, row_best, rows
-    )
-    excess = _excess_best_responses(row_tied, col_payoffs, col_best, tol)
-    excess |= _excess_best_responses(col_tied, row_payoffs, row_best, tol)
+    x_lowest, y_lowest = row_tied.weights.min(axis=0), col_tied.weights.min(axis=0)
+    equilibrium = _supports_hold(row_tied, x_lowest, col_payoffs, col_best, cols)
+    equilibrium &= _supports_hold(col_tied, y_lowest, row_payoffs, row_best, rows)
+    excess = _excess_best_responses(row_tied, x_lowest, col_payoffs, col_best, tol)
+    excess |= _excess_best_responses(col_tied, y_lowest, row_payoffs, row_best, tol)
     pair, game = np.nonzero(equilibrium.T)[::-1]
     hits = _Hits(
         game,
@@ -284,7 +297,8 @@ def _solve_tied(own: FloatArray, tol: float) -> _Tied:
         return _solve_tied_lapack(diff, tol)
     det = cofactors.sum(axis=0)
     usable = _conditioning(diff, det, tol)
-    return _Tied(cofactors / np.where(usable, det, 1.0), usable)
+    weights = np.divide(cofactors, det, out=np.zeros_like(cofactors), where=usable)
+    return _Tied(weights, usable)
 
 
 def _cross(u: FloatArray, w: FloatArray) -> FloatArray:
@@ -324,8 +338,13 @@ def _conditioning(diff: FloatArray, det: FloatArray, tol: float) -> BoolArray:
     every system with ``|det| > tol f^k`` is; only the rare rest get singular values.
     """
     k = diff.shape[1]
-    frobenius_sq = np.square(diff).sum(axis=(0, 1)) + k
-    usable: BoolArray = np.abs(det) > tol * frobenius_sq ** (k / 2)
+    squares = np.square(diff).reshape(-1, *det.shape)
+    frobenius_sq = squares.sum(axis=0) + k
+    bound = frobenius_sq ** (k // 2) if k > 3 else frobenius_sq.copy()
+    if k % 2:
+        bound *= np.sqrt(frobenius_sq)
+    bound *= tol
+    usable: BoolArray = np.abs(det) > bound
     doubtful = ~usable
     if doubtful.any():
         values = np.linalg.svd(_bordered(diff[:, :, doubtful]), compute_uv=False)
@@ -335,31 +354,45 @@ def _conditioning(diff: FloatArray, det: FloatArray, tol: float) -> BoolArray:
 
 def _pure_payoffs(own: FloatArray, support: IntArray, weights: FloatArray) -> FloatArray:
     """A player's payoffs ``(size, P, G)`` from each pure action against the opponent's
-    strategies ``weights`` ``(k, P, G)`` on ``support`` ``(k, P)``."""
-    payoffs: FloatArray = (own[:, support] * weights).sum(axis=1)
+    strategies ``weights`` ``(k, P, G)`` on ``support`` ``(k, P)``.
+
+    A sum of ``k`` products rather than one reduction: numpy reduces a short middle axis
+    of a large array several times slower than it adds whole arrays.
+    """
+    payoffs: FloatArray = own[:, support[0]] * weights[0]
+    for c in range(1, support.shape[0]):
+        payoffs += own[:, support[c]] * weights[c]
     return payoffs
 
 
 def _supports_hold(
-    tied: _Tied, opponent_payoffs: FloatArray, opponent_best: FloatArray, opponent_support: IntArray
+    tied: _Tied,
+    lowest: FloatArray,
+    opponent_payoffs: FloatArray,
+    opponent_best: FloatArray,
+    opponent_support: IntArray,
 ) -> BoolArray:
     """nashpy's test of one side of a support pair: the strategy is positive on its support
-    and the opponent's best pure payoff against it is reached on the opponent's support."""
+    (``lowest`` is its smallest weight) and the opponent's best pure payoff against it is
+    reached on the opponent's support."""
     pairs = np.arange(opponent_support.shape[1])
     on_support = opponent_payoffs[opponent_support, pairs].max(axis=0)
-    holds: BoolArray = tied.usable & (tied.weights > 0).all(axis=0) & (opponent_best <= on_support)
+    holds: BoolArray = tied.usable & (lowest > 0) & (opponent_best <= on_support)
     return holds
 
 
 def _excess_best_responses(
-    tied: _Tied, opponent_payoffs: FloatArray, opponent_best: FloatArray, tol: float
+    tied: _Tied,
+    lowest: FloatArray,
+    opponent_payoffs: FloatArray,
+    opponent_best: FloatArray,
+    tol: float,
 ) -> BoolArray:
     """Which solutions are (within ``tol``) strategies with more pure best responses than
     actions played with probability above ``tol``: witnesses of degeneracy."""
-    strategy = tied.usable & (tied.weights >= -tol).all(axis=0)
     replies = np.count_nonzero(opponent_payoffs >= opponent_best - tol, axis=0)
     played = np.count_nonzero(tied.weights > tol, axis=0)
-    excess: BoolArray = strategy & (replies > played)
+    excess: BoolArray = tied.usable & (lowest >= -tol) & (replies > played)
     return excess
 
 
