@@ -6,8 +6,9 @@ enumerates, for each support size ``k``, every pair of supports ``(I, J)`` with
 checks that the solutions are probability vectors and mutual best responses, and tests every
 solution for degeneracy. Non-degenerate games get nashpy's ``support_enumeration``
 equilibria, in nashpy's order (support size, then rows' support, then columns' support, each
-in lexicographic order). Degenerate games are solved again, one by one, with nashpy's
-``vertex_enumeration`` and keep ``degenerate=True``.
+in lexicographic order). Degenerate games are solved again, all at once, by the vectorised
+vertex enumeration of :mod:`sim.vertex` (whose equilibrium sets equal nashpy's
+``vertex_enumeration``) and keep ``degenerate=True``.
 
 The indifference system
 -----------------------
@@ -33,19 +34,17 @@ as a set.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from functools import cache
 from itertools import combinations
 from math import comb
 from typing import NamedTuple
 
-import nashpy
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.spatial import QhullError
 
 from sim.equilibria import BEST_RESPONSE_TOL, Equilibrium, EquilibriumSet
+from sim.vertex import vertex_enumeration_batch
 
 __all__ = [
     "DEGENERACY_TOL",
@@ -64,9 +63,6 @@ DEGENERACY_TOL = 1e-9
 #: Fewest and most actions per player that :func:`solve_batch` accepts.
 MIN_ACTIONS, MAX_ACTIONS = 2, 6
 
-#: Two vertex-enumeration equilibria whose probabilities differ by at most this are one.
-_DUPLICATE_TOL = 1e-9
-
 #: Vertex-enumeration probabilities below this are rounding error and are set to 0.
 _ROUNDING_TOL = 1e-12
 
@@ -75,7 +71,6 @@ _ROUNDING_TOL = 1e-12
 _CHUNK_ENTRIES = 1 << 21
 
 _SUPPORT_ENUMERATION = "support_enumeration"
-_VERTEX_ENUMERATION = "vertex_enumeration"
 #: Flag on a degenerate game whose vertex enumeration failed (its support-enumeration
 #: equilibria, verified, are returned instead).
 VERTEX_ENUMERATION_FAILED = "vertex_enumeration_failed"
@@ -450,80 +445,20 @@ def _assemble(
     dropped = np.bincount(hits.game[~verified], minlength=A.shape[0]) > 0
     for game in np.flatnonzero(dropped & ~degenerate).tolist():
         results[game] = replace(results[game], flags=(UNVERIFIED_DROPPED,))
-    for game in np.flatnonzero(degenerate).tolist():
-        results[game] = _vertex_set(A[game], B[game], results[game].equilibria)
+    games = np.flatnonzero(degenerate)
+    if games.size:
+        solved = vertex_enumeration_batch(A[games], B[games])
+        for game, vertices in zip(games.tolist(), solved, strict=True):
+            results[game] = _degenerate_set(vertices, results[game].equilibria)
     return results
 
 
-def _vertex_set(A: FloatArray, B: FloatArray, fallback: tuple[Equilibrium, ...]) -> EquilibriumSet:
-    """A degenerate game's equilibria by nashpy's vertex enumeration, verified and deduplicated.
+def _degenerate_set(found: EquilibriumSet, fallback: tuple[Equilibrium, ...]) -> EquilibriumSet:
+    """A degenerate game's vertex-enumeration equilibria, flagged degenerate.
 
-    If vertex enumeration fails or finds nothing verifiable, the game keeps its (verified)
+    If vertex enumeration finds nothing verifiable, the game keeps its (verified)
     support-enumeration equilibria ``fallback`` and the flag ``vertex_enumeration_failed``.
     """
-    try:
-        candidates = _vertex_candidates(A, B)
-    except (QhullError, ValueError):
-        candidates = []
-    kept: list[Equilibrium] = []
-    dropped = False
-    for row, col in candidates:
-        found = _verified(A, B, row, col)
-        if found is None:
-            dropped = True
-        elif not any(_same(found, other) for other in kept):
-            kept.append(found)
-    if not kept:
+    if not found.equilibria:
         return EquilibriumSet(fallback, _SUPPORT_ENUMERATION, True, (VERTEX_ENUMERATION_FAILED,))
-    flags = (UNVERIFIED_DROPPED,) if dropped else ()
-    return EquilibriumSet(tuple(kept), _VERTEX_ENUMERATION, True, flags)
-
-
-def _vertex_candidates(A: FloatArray, B: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
-    """nashpy's vertex enumeration on the game mapped onto payoffs in [1, 2].
-
-    Positive payoffs keep both best-response polytopes bounded (nashpy only shifts negative
-    payoffs up to 0, which leaves the polytope of an all-zero game unbounded). nashpy's and
-    scipy's warnings are data here, not text: the candidates are verified by the caller.
-    """
-    An = _unit_range(A[None])[0] + 1.0
-    Bn = _unit_range(B[None])[0] + 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return [
-            (np.asarray(row, dtype=np.float64), np.asarray(col, dtype=np.float64))
-            for row, col in nashpy.Game(An, Bn).vertex_enumeration()
-        ]
-
-
-def _verified(A: FloatArray, B: FloatArray, row: FloatArray, col: FloatArray) -> Equilibrium | None:
-    """The candidate as an :class:`Equilibrium` if, cleaned of rounding (probabilities below
-    :data:`_ROUNDING_TOL`, sums a hair off 1), it is a mutual best response; else ``None``."""
-    x, y = _cleaned(row), _cleaned(col)
-    if x is None or y is None:
-        return None
-    row_pure, col_pure = A @ y, x @ B
-    row_value, col_value = float(x @ row_pure), float(col_pure @ y)
-    if row_pure.max() - row_value > BEST_RESPONSE_TOL:
-        return None
-    if col_pure.max() - col_value > BEST_RESPONSE_TOL:
-        return None
-    x.setflags(write=False)
-    y.setflags(write=False)
-    return Equilibrium(x, y, row_value, col_value)
-
-
-def _cleaned(strategy: FloatArray) -> FloatArray | None:
-    """Probabilities below :data:`_ROUNDING_TOL` set to 0, the rest rescaled to sum to 1;
-    ``None`` if nothing is left."""
-    kept = np.where(strategy < _ROUNDING_TOL, 0.0, strategy)
-    total = float(kept.sum())
-    return kept / total if total > 0 else None
-
-
-def _same(one: Equilibrium, other: Equilibrium) -> bool:
-    """Whether two equilibria agree to within :data:`_DUPLICATE_TOL` in every probability."""
-    return bool(
-        np.abs(one.row - other.row).max() <= _DUPLICATE_TOL
-        and np.abs(one.col - other.col).max() <= _DUPLICATE_TOL
-    )
+    return replace(found, degenerate=True)

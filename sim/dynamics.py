@@ -44,19 +44,29 @@ class PolicyBook:
         self.game = game
         self.tolerance = tolerance
         self._cache: dict[tuple[int, int], Policy] = {}
+        self._tails: dict[tuple[int, int], Policy] = {}
         self.initial = game.policy()
 
     def get(self, first: int, level: float) -> Policy:
         """The policy from live epoch ``first`` given the observed ``level`` (on the grid)."""
         step = round(level / self.tolerance)
-        if self.game.pressure.persistent:
-            return self._solved(0, step).tail(first)
-        return self._solved(first, step)
+        if not self.game.pressure.persistent:
+            return self._solved(first, step)
+        key = (first, step)
+        if key not in self._tails:
+            self._tails[key] = self._solved(0, step).tail(first)
+        return self._tails[key]
 
-    def prepare(self, levels: Sequence[float]) -> None:
-        """Solve the policies for many levels (persistent forecasts) in one batched call."""
+    def prepare(self, levels: Sequence[float] | None = None) -> None:
+        """Solve the policies for many levels (persistent forecasts) in one batched call.
+
+        By default, every level on the grid from 0 to the highest scheduled pressure plus
+        five times the typical shock.
+        """
         if not self.game.pressure.persistent:
             return
+        if levels is None:
+            levels = np.arange(0.0, self.game.pressure_ceiling() + self.tolerance, self.tolerance)
         steps = sorted({round(v / self.tolerance) for v in levels} - {k for _, k in self._cache})
         if steps:
             solved = self.game.policies(0, [k * self.tolerance for k in steps])

@@ -101,6 +101,17 @@ class Game:
         )
         return A[0], B[0]
 
+    def pressure_ceiling(self) -> float:
+        """A level the pressure rarely exceeds: the scheduled peak plus five typical shocks."""
+        p = self.pressure
+        peak = float(p.levels.max()) if p.levels.size else 0.0
+        shocks = 0.0
+        size = p.shock_size
+        if p.has_shocks and size is not None:
+            spread = float(getattr(size, "sd", 0.0) or getattr(size, "mean", 0.0) or 0.0)
+            shocks = 5.0 * abs(spread)
+        return p.scale * (peak + shocks)
+
     def discount_at(self, hours: float) -> float:
         """The discount factor from the start to ``hours``."""
         return float(self.schedule.discount_per_day ** (hours / HOURS_PER_DAY))

@@ -51,6 +51,7 @@ def _chunk(
 ) -> list[tuple[int, PathResult]]:
     game = Game.from_scenario(scenario)
     book = PolicyBook(game)
+    book.prepare()
     return [
         (i, simulate_path(game, book, np.random.Generator(np.random.PCG64(s))))
         for i, s in zip(indices, seeds, strict=True)

@@ -27,7 +27,9 @@ def wilson(count: int, n: int, z: float = Z95) -> tuple[float, float]:
     p = count / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if count == 0 else max(0.0, centre - half)
+    high = 1.0 if count == n else min(1.0, centre + half)
+    return (low, high)
 
 
 def summarise(scenario: Scenario, runs: pd.DataFrame) -> dict[str, Any]:
