@@ -13,6 +13,7 @@ from sim.loading import load, parse, validate
 from sim.run import RunResult, run
 from sim.scenario import Scenario
 from sim.solve import SolveResult, solve
+from sim.sweep import sweep
 
 try:
     __version__ = _metadata.version("negsim")
@@ -33,5 +34,6 @@ __all__ = [
     "parse",
     "run",
     "solve",
+    "sweep",
     "validate",
 ]

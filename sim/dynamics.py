@@ -66,7 +66,9 @@ class PolicyBook:
         if not self.game.pressure.persistent:
             return
         if levels is None:
-            levels = np.arange(0.0, self.game.pressure_ceiling() + self.tolerance, self.tolerance)
+            levels = np.arange(
+                0.0, self.game.pressure_ceiling() + self.tolerance, self.tolerance
+            ).tolist()
         steps = sorted({round(v / self.tolerance) for v in levels} - {k for _, k in self._cache})
         if steps:
             solved = self.game.policies(0, [k * self.tolerance for k in steps])

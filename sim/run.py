@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,38 @@ class RunResult:
     manifest: dict[str, Any] = field(repr=False)
 
     def write(self, directory: str | Path) -> Path:
-        """Write the four files into ``directory``, each atomically."""
+        """Write the five files into ``directory``, each atomically.
+
+        ``scenario.json`` is the validated document (datetimes as ISO strings), from which
+        ``negsim report DIR`` can rebuild the report.
+        """
         out = Path(directory)
         write_parquet(out / "runs.parquet", self.runs)
         write_parquet(out / "events.parquet", self.events)
         write_json(out / "summary.json", self.summary)
         write_json(out / "manifest.json", self.manifest)
+        write_json(out / "scenario.json", _plain(self.scenario.document))
         return out
+
+    def figures(self) -> dict[str, Any]:
+        """Interactive figures of this run by name (``plotly.graph_objects.Figure``).
+
+        They display in Jupyter; see ``docs/report.md``. Solves a handful of stage games.
+        """
+        from sim.report import figures
+
+        return figures(self)
+
+
+def _plain(value: Any) -> Any:
+    """A parsed TOML document made JSON-ready: dates and times as ISO strings."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
 
 
 def run(

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from sim import __version__
+from sim.cli import report as report_cmd
 from sim.cli import run as run_cmd
 from sim.cli import solve as solve_cmd
+from sim.cli import sweep as sweep_cmd
 from sim.cli import validate as validate_cmd
 from sim.errors import ScenarioError, SimError
 
@@ -22,7 +24,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-COMMANDS: tuple[ModuleType, ...] = (validate_cmd, solve_cmd, run_cmd)
+COMMANDS: tuple[ModuleType, ...] = (validate_cmd, solve_cmd, run_cmd, sweep_cmd, report_cmd)
 
 DESCRIPTION = """\
 Simulate deadline bargaining between two governments under outside pressure.
@@ -38,6 +40,8 @@ examples:
   negsim solve scenarios/gsomia-2019.toml --epoch 55   stage game, equilibria, analysis
   negsim solve scenarios/gsomia-2019.toml --path       the deadline game's equilibrium path
   negsim run scenarios/gsomia-2019.toml   simulate the standoff, write runs/<scenario>-<time>/
+  negsim report runs/gsomia-2019-<time>/  rebuild that run's offline report.html
+  negsim compare runs/a runs/b --out compare.html   runs side by side
   python -m sim validate --json scenarios/gsomia-2019.toml
 
 exit status: 0 success, 2 invalid input (one line per problem on stderr)

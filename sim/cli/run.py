@@ -11,8 +11,10 @@ from typing import Any
 from rich.table import Table
 
 from sim.cli.common import add_set_argument, overrides, progress_bar, stdout
+from sim.cli.report import open_in_browser
 from sim.errors import SimError
 from sim.loading import load
+from sim.report import write_report
 from sim.run import DEFAULT_RUNS, RunResult, run
 
 HELP = "simulate a scenario from the start to the deadline many times"
@@ -28,6 +30,9 @@ Writes into DIR, each file atomically:
                  first movers, expected payoffs, the backtest against [observed]
   runs.parquet   one row per path;  events.parquet  the event log of every path
   manifest.json  versions, sha256 of the scenario and seeds, parameters, seed, command
+  scenario.json  the validated scenario document
+  report.html    an offline report with interactive figures (docs/report.md);
+                 report-data.json holds the stage games it shows
 """
 
 EPILOG = """\
@@ -36,6 +41,7 @@ examples:
   negsim run scenarios/gsomia-2019.toml --runs 20000 --workers 2 --rng-seed 7
   negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
   negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone, same rows
+  negsim run scenarios/war-of-attrition-deadline.toml --runs 500 --open   # view the report
 
 read the results:
   python -c "import pandas as pd; print(pd.read_parquet('runs/.../runs.parquet'))"
@@ -66,6 +72,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="default runs/<scenario>-<time>/")
     p.add_argument("--replay", type=int, metavar="I", help="simulate only path I of the N")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    p.add_argument("--open", action="store_true", help="open report.html in a web browser")
     p.set_defaults(handler=main)
 
 
@@ -95,9 +102,12 @@ def main(args: argparse.Namespace) -> int:
         return 0
     out = args.out or Path("runs") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
     result.write(out)
+    report = write_report(result, out)
     if not args.quiet:
         _print_summary(result)
-    stdout.print(f"wrote {out}/")
+    stdout.print(f"wrote {out}/ (open {report} in a browser)")
+    if args.open:
+        open_in_browser(report)
     return 0
 
 

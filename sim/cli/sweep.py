@@ -1,0 +1,205 @@
+"""``negsim sweep``: simulate a scenario over a design of parameter values."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pandas as pd
+from rich.table import Table
+
+from sim.cli.common import add_set_argument, overrides, progress_bar, stderr, stdout
+from sim.designs import DESIGNS, expand, parse_param
+from sim.errors import SimError
+from sim.loading import load
+from sim.sweep import DEFAULT_SWEEP_RUNS, sweep
+
+HELP = "simulate a scenario over a grid or sample of parameter values"
+
+DESCRIPTION = """\
+Simulate the scenario at every point of an experiment design, --runs paths per point,
+and write one row per point. Any number --set accepts can be swept by its dotted name
+(an unknown name is rejected with the list of valid ones).
+
+  --param NAME=START:STOP:N   N evenly spaced values, both ends included
+  --param NAME=V1,V2,...      listed values (grid only)
+  --param NAME=START:STOP     a range, for --design lhs, sobol or morris
+
+designs: grid (every combination), lhs (--samples points of a Latin hypercube),
+sobol (Saltelli sampling, --samples N base points, a power of 2: N*(d+2) points),
+morris (--samples trajectories: N*(d+1) points).
+
+Point i is seeded by SeedSequence(--rng-seed).spawn(points)[i], so the results are the
+same with any --workers or --scheduler, and after --resume.
+
+Writes into DIR, each file atomically:
+  manifest.json          versions, scenario sha256, the design, params, runs, seed
+  points/part-*.parquet  rows as points finish (what --resume keeps)
+  results.parquet        one row per point, sorted by point: the parameters, rng_seed,
+                         p_<outcome>, ci_low_/ci_high_<outcome>, hours_q05..hours_q95,
+                         share_last_5pct, window_hours, payoff_<player>, and
+                         degenerate_epochs (of epochs) at the scheduled pressure
+  sensitivity.parquet    sobol: S1, S1_conf, ST, ST_conf; morris: mu_star,
+                         mu_star_conf, sigma; per output and parameter (docs/sweeps.md)
+"""
+
+EPILOG = """\
+examples:
+  negsim sweep scenarios/gsomia-2019.toml --param us.pressure_scale=0:2:9 \\
+      --param window.days=30:92:5 --runs 200
+  negsim sweep scenarios/gsomia-2019.toml --param korea.audience_cost=0.5,1,2 --workers 2
+  negsim sweep scenarios/war-of-attrition-deadline.toml --set schedule.epochs=40 \\
+      --param waiting_cost=0.2:0.8:4 --runs 50     # --set fixes a value for every point
+  negsim sweep scenarios/gsomia-2019.toml --design sobol --samples 64 \\
+      --param us.pressure_scale=0:2 --param korea.audience_cost=0.5:2 --out sweeps/sobol
+  negsim sweep ... --scheduler tcp://10.0.0.5:8786   # an existing Dask cluster
+  negsim sweep ... --scheduler local --workers 4     # a Dask LocalCluster of 4 processes
+  negsim sweep ... --out sweeps/sobol --resume       # after Ctrl-C, SIGTERM or kill -9
+
+read the results:
+  python -c "import pandas as pd; print(pd.read_parquet('sweeps/.../results.parquet'))"
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help=HELP,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument(
+        "--param",
+        dest="params",
+        action="append",
+        default=[],
+        required=True,
+        metavar="NAME=RANGE",
+        help="a swept parameter (see above); repeatable",
+    )
+    p.add_argument("--design", choices=DESIGNS, default="grid", help="default grid")
+    p.add_argument("--samples", type=int, metavar="N", help="size of an lhs/sobol/morris design")
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=DEFAULT_SWEEP_RUNS,
+        metavar="R",
+        help="paths per point (default %(default)s)",
+    )
+    p.add_argument("--rng-seed", type=int, default=0, metavar="S", help="root seed (default 0)")
+    add_set_argument(p)
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="K",
+        help="local processes, or the size of --scheduler local (default: number of cores)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="tcp://HOST:PORT of a Dask scheduler, or 'local' for a Dask LocalCluster",
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="default sweeps/<scenario>-<time>/")
+    p.add_argument("--resume", action="store_true", help="compute only the points DIR lacks")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    p.set_defaults(handler=main)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops the sweep like Ctrl-C: finished part files stay."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.runs < 1:
+        raise SimError(f"--runs {args.runs}: must be at least 1")
+    if args.workers is not None and args.workers < 1:
+        raise SimError(f"--workers {args.workers}: must be at least 1")
+    if args.resume and args.out is None:
+        raise SimError("--resume needs the --out DIR of the interrupted sweep")
+    scenario = load(args.scenario, overrides(args.overrides))
+    specs = [parse_param(t) for t in args.params]
+    n_points = len(expand(specs, args.design, args.samples, args.rng_seed))
+    out = args.out or Path("sweeps") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
+    workers = args.workers or os.cpu_count() or 1
+    try:
+        with (
+            _sigterm_interrupts(),
+            progress_bar(n_points, f"{scenario.meta.id}: points", not args.quiet) as advance,
+        ):
+            results = sweep(
+                scenario,
+                specs,
+                design=args.design,
+                samples=args.samples,
+                runs=args.runs,
+                rng_seed=args.rng_seed,
+                workers=workers,
+                scheduler=args.scheduler,
+                out=out,
+                resume=args.resume,
+                progress=advance,
+            )
+    except KeyboardInterrupt:
+        stderr.print(f"negsim: interrupted; rerun with --resume --out {out}")
+        return 130
+    if not args.quiet:
+        _print_results(results, [s.name for s in specs], scenario.default_outcome.id, args.design)
+        if (out / "sensitivity.parquet").exists():
+            _print_sensitivity(pd.read_parquet(out / "sensitivity.parquet"))
+    stdout.print(f"wrote {out}/ ({len(results)} points; results.parquet)")
+    return 0
+
+
+def _print_results(results: pd.DataFrame, names: list[str], default: str, design: str) -> None:
+    column = f"p_{default}"
+    if design == "grid" and len(names) == 2:
+        pivot = results.pivot(index=names[0], columns=names[1], values=column)
+        table = Table(title=f"{column} (rows {names[0]}, columns {names[1]})")
+        table.add_column(names[0], justify="right")
+        for c in pivot.columns:
+            table.add_column(f"{c:g}", justify="right")
+        for idx, row in pivot.iterrows():
+            table.add_row(f"{idx:g}", *(f"{v:.3f}" for v in row))
+        stdout.print(table)
+        return
+    shown = [c for c in results.columns if c.startswith("p_")]
+    table = Table(title=f"{len(results)} points (first 20)")
+    for c in ("point", *names, *shown):
+        table.add_column(c, justify="right")
+    for record in results.head(20).to_dict("records"):
+        cells = [str(record["point"])]
+        cells += [f"{record[n]:g}" for n in names] + [f"{record[c]:.3f}" for c in shown]
+        table.add_row(*cells)
+    stdout.print(table)
+
+
+def _print_sensitivity(indices: pd.DataFrame) -> None:
+    value = "ST" if "ST" in indices.columns else "mu_star"
+    wide = indices[indices["output"].str.startswith("p_")]
+    wide = wide.pivot(index="output", columns="parameter", values=value)
+    table = Table(title=f"sensitivity: {value} of the outcome probabilities")
+    table.add_column("output")
+    for c in wide.columns:
+        table.add_column(str(c), justify="right")
+    for idx, row in wide.iterrows():
+        table.add_row(str(idx), *("n/a" if pd.isna(v) else f"{v:.3f}" for v in row))
+    stdout.print(table)

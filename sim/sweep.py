@@ -1,0 +1,391 @@
+"""``sim.sweep``: simulate a scenario at many parameter values, one row per point.
+
+Point ``i`` of ``n`` is simulated by ``sim.run(scenario.with_overrides(point_i), runs,
+rng_seed=seed_i)`` where ``seed_i`` comes from ``SeedSequence(rng_seed).spawn(n)[i]``; so a
+point's row is the same whichever executor computes it, alone or with the others, and any
+point can be replayed from the ``rng_seed`` column of its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.designs import ParamSpec, expand, parse_param, problem
+from sim.errors import Problem, ScenarioError, SimError
+from sim.game import Game
+from sim.loading import load, sweepable
+from sim.outputs import manifest, write_json, write_parquet
+from sim.run import run
+from sim.scenario import Scenario
+
+__all__ = ["DEFAULT_SWEEP_RUNS", "point_seeds", "point_summary", "sweep"]
+
+#: Paths per point when none is asked for: outcome probabilities to about +-7 points.
+DEFAULT_SWEEP_RUNS = 200
+#: Most points in one part file (and one task of the executor).
+MAX_CHUNK = 8
+#: Tasks per worker to aim for, so that slow points do not leave workers idle at the end.
+TASKS_PER_WORKER = 4
+
+#: Columns of a sweep's rows that hold counts; every other column is a float.
+INTEGER_COLUMNS = ("point", "rng_seed", "epochs", "degenerate_epochs")
+
+Params = Sequence[str | ParamSpec] | Mapping[str, Sequence[float]]
+Progress = Callable[[int], None]
+
+
+def point_seeds(rng_seed: int, n_points: int) -> list[int]:
+    """The root seed of each point: ``SeedSequence(rng_seed).spawn(n_points)[i]``, as an int."""
+    children = np.random.SeedSequence(rng_seed).spawn(n_points)
+    return [int(c.generate_state(1)[0]) for c in children]
+
+
+def point_summary(scenario: Scenario, summary: Mapping[str, Any]) -> dict[str, float]:
+    """The output columns of one point from a ``summary.json`` dict (see ``docs/sweeps.md``)."""
+    row: dict[str, float] = {}
+    for oid, o in summary["outcomes"].items():
+        row[f"p_{oid}"] = float(o["probability"])
+    for oid, o in summary["outcomes"].items():
+        row[f"ci_low_{oid}"], row[f"ci_high_{oid}"] = (float(v) for v in o["ci95"])
+    c = summary["concession"]
+    q = c["hours_before_deadline"]
+    for key, name in (("q05", "q05"), ("q25", "q25"), ("median", "q50"), ("q75", "q75")):
+        row[f"hours_{name}"] = _float(q[key])
+    row["hours_q95"] = _float(q["q95"])
+    row["share_last_5pct"] = _float(c["share_in_last_5pct"])
+    row["window_hours"] = float(c["window_hours"])
+    for pid, v in summary["expected_payoffs"].items():
+        row[f"payoff_{pid}"] = float(v)
+    return row
+
+
+def _float(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _simulate_points(
+    scenario: Scenario, points: list[dict[str, float]], runs: int
+) -> list[dict[str, Any]]:
+    """The rows of some points; each point dict holds ``point``, ``rng_seed`` and parameters."""
+    rows = []
+    for point in points:
+        values = {k: v for k, v in point.items() if k not in ("point", "rng_seed")}
+        seed = int(point["rng_seed"])
+        here = scenario.with_overrides(values)
+        result = run(here, runs=runs, rng_seed=seed)
+        rows.append({**point, **point_summary(here, result.summary), **_flags(here)})
+    return rows
+
+
+def _flags(scenario: Scenario) -> dict[str, int]:
+    """Degenerate stage games on the equilibrium path at the scheduled pressure."""
+    policy = Game.from_scenario(scenario).policy()
+    return {"epochs": len(policy.degenerate), "degenerate_epochs": int(policy.degenerate.sum())}
+
+
+def _specs(params: Params) -> list[ParamSpec]:
+    if isinstance(params, Mapping):
+        return [ParamSpec(k, listed=tuple(float(v) for v in vs)) for k, vs in params.items()]
+    return [p if isinstance(p, ParamSpec) else parse_param(p) for p in params]
+
+
+def _check_names(scenario: Scenario, specs: Sequence[ParamSpec]) -> None:
+    valid = sweepable(scenario.document)
+    problems = [
+        Problem(p.name, f"no such parameter; valid names: {', '.join(valid)}", p.text())
+        for p in specs
+        if p.name not in valid
+    ]
+    if problems:
+        raise ScenarioError(scenario.path, problems)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for col in INTEGER_COLUMNS:
+        frame[col] = frame[col].astype(np.int64)
+    for col in frame.columns:
+        if col not in INTEGER_COLUMNS:
+            frame[col] = frame[col].astype(np.float64)
+    return frame
+
+
+def _document_digest(scenario: Scenario) -> str:
+    text = json.dumps(scenario.document, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sweep(
+    scenario: Scenario | str | Path,
+    params: Params,
+    design: str = "grid",
+    samples: int | None = None,
+    runs: int = DEFAULT_SWEEP_RUNS,
+    rng_seed: int = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+    chunk: int | None = None,
+) -> pd.DataFrame:
+    """Simulate ``scenario`` at every point of a design; one row per point.
+
+    Parameters
+    ----------
+    scenario:
+        A scenario, or the path of a scenario file.
+    params:
+        ``["us.pressure_scale=0:2:9", "window.days=30,61,92", ...]`` (or
+        :class:`~sim.designs.ParamSpec` objects, or ``{name: [values]}`` for a grid). Any name
+        that ``--set`` accepts; an unknown one raises :class:`ScenarioError` listing the valid.
+    design, samples:
+        ``grid`` (default), ``lhs``, ``sobol`` or ``morris``, and its size (see
+        :func:`sim.designs.expand`).
+    runs, rng_seed:
+        Paths per point, and the root of the points' seeds.
+    workers:
+        Processes of the local pool (default: the number of cores; 1 runs in this process).
+    scheduler:
+        ``"tcp://HOST:PORT"`` of a Dask scheduler, or ``"local"`` for a Dask ``LocalCluster``
+        of ``workers`` processes. The rows do not depend on the executor.
+    out:
+        A directory for ``manifest.json``, ``points/part-*.parquet`` (written as points
+        finish), ``results.parquet`` and, for Sobol and Morris designs, ``sensitivity.parquet``.
+    resume:
+        Keep the points already in ``out`` and compute only the missing ones.
+    progress:
+        Called with the number of points finished (already done ones first, on resume).
+    chunk:
+        Points per task and part file (default: up to 8, about 4 tasks per worker).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by ``point``: ``point``, the parameters, ``rng_seed``, then ``p_<outcome>``,
+        ``ci_low_<outcome>``, ``ci_high_<outcome>``, ``hours_q05`` ... ``hours_q95``,
+        ``share_last_5pct``, ``window_hours``, ``payoff_<player>``, and the flags ``epochs``
+        and ``degenerate_epochs`` (decision epochs whose stage game, at the scheduled
+        pressure, is degenerate).
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    if runs < 1:
+        raise SimError(f"runs {runs}: must be at least 1")
+    specs = _specs(params)
+    _check_names(scenario, specs)
+    points = expand(specs, design, samples, rng_seed)
+    points["rng_seed"] = np.array(point_seeds(rng_seed, len(points)), dtype=np.int64)
+    store = _Store(Path(out), scenario) if out is not None else None
+    done: list[pd.DataFrame] = []
+    if store is not None:
+        settings = {
+            "design": design,
+            "samples": samples,
+            "params": [p.text() for p in specs],
+            "runs": runs,
+            "n_points": len(points),
+            "document_sha256": _document_digest(scenario),
+        }
+        done = store.open(settings, rng_seed, resume)
+    finished = {int(i) for f in done for i in f["point"]}
+    if progress and finished:
+        progress(len(finished))
+    records = [{str(k): v for k, v in r.items()} for r in points.to_dict("records")]
+    todo = [r for r in records if int(r["point"]) not in finished]
+    size = chunk or _chunk_size(len(todo), workers)
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    for rows in map_chunks(_simulate_points, scenario, chunks, runs, workers, scheduler):
+        part = _frame(rows)
+        if store is not None:
+            store.write_part(part)
+        done.append(part)
+        if progress:
+            progress(len(part))
+    results = _assemble(done, len(points))
+    if store is not None:
+        store.finish(results, specs, design, rng_seed)
+    return results
+
+
+def _chunk_size(n: int, workers: int | None) -> int:
+    from os import cpu_count
+
+    k = workers or cpu_count() or 1
+    return max(1, min(MAX_CHUNK, math.ceil(n / (k * TASKS_PER_WORKER))))
+
+
+def _assemble(parts: list[pd.DataFrame], n_points: int) -> pd.DataFrame:
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    frame = frame.drop_duplicates("point").sort_values("point", ignore_index=True)
+    if len(frame) != n_points:  # pragma: no cover - every chunk is awaited above
+        raise SimError(f"sweep: {len(frame)} of {n_points} points computed")
+    return frame
+
+
+class _Store:
+    """The sweep directory: manifest first, part files as points finish, results last."""
+
+    def __init__(self, root: Path, scenario: Scenario) -> None:
+        self.root = root
+        self.parts = root / "points"
+        self.scenario = scenario
+
+    def open(self, settings: dict[str, Any], rng_seed: int, resume: bool) -> list[pd.DataFrame]:
+        path = self.root / "manifest.json"
+        existing = sorted(self.parts.glob("part-*.parquet")) if self.parts.is_dir() else []
+        if path.exists() and resume:
+            old = json.loads(path.read_text(encoding="utf-8"))
+            self._check_same(old, settings, rng_seed)
+        elif path.exists() or existing:
+            raise SimError(f"{self.root}: already holds a sweep; use --resume or another --out")
+        else:
+            extra = {"sweep": settings}
+            write_json(path, manifest(self.scenario, rng_seed, extra))
+        for stale in self.parts.glob(".*.tmp") if self.parts.is_dir() else ():
+            stale.unlink(missing_ok=True)  # left by a process killed while writing
+        return [pd.read_parquet(p) for p in existing]
+
+    def _check_same(self, old: dict[str, Any], settings: dict[str, Any], rng_seed: int) -> None:
+        before = old.get("sweep", {})
+        for key, value in settings.items():
+            if before.get(key) != value:
+                raise SimError(
+                    f"{self.root}: cannot resume: {key} was {before.get(key)!r}, now {value!r}"
+                )
+        if old.get("rng_seed") != rng_seed:
+            raise SimError(
+                f"{self.root}: cannot resume: rng_seed was {old.get('rng_seed')!r}, now {rng_seed}"
+            )
+
+    def write_part(self, part: pd.DataFrame) -> None:
+        first, last = int(part["point"].min()), int(part["point"].max())
+        write_parquet(self.parts / f"part-{first:06d}-{last:06d}.parquet", part)
+
+    def finish(
+        self,
+        results: pd.DataFrame,
+        specs: Sequence[ParamSpec],
+        design: str,
+        rng_seed: int,
+    ) -> None:
+        write_parquet(self.root / "results.parquet", results)
+        if design in ("sobol", "morris"):
+            from sim.sensitivity import analyze
+
+            indices = analyze(problem(specs), results, design, rng_seed)
+            write_parquet(self.root / "sensitivity.parquet", indices)
+
+
+# --- execution back-ends: map a function over chunks, yield results as they finish ---------
+
+Task = Callable[[Scenario, list[dict[str, Any]], int], list[dict[str, Any]]]
+
+
+def map_chunks(
+    fn: Task,
+    scenario: Scenario,
+    chunks: list[list[dict[str, Any]]],
+    runs: int,
+    workers: int | None,
+    scheduler: str | None,
+) -> Iterator[list[dict[str, Any]]]:
+    """``fn(scenario, chunk, runs)`` for every chunk, in order of completion.
+
+    In this process when ``workers == 1``; on a Dask cluster when ``scheduler`` is given;
+    otherwise in a local process pool of ``workers`` (default: the number of cores).
+    """
+    if not chunks:
+        return
+    if scheduler is not None:
+        yield from _dask(fn, scenario, chunks, runs, workers, scheduler)
+    elif workers == 1 or len(chunks) == 1:
+        for c in chunks:
+            yield fn(scenario, c, runs)
+    else:
+        yield from _pool(fn, scenario, chunks, runs, workers)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _pool(
+    fn: Task,
+    scenario: Scenario,
+    chunks: list[list[dict[str, Any]]],
+    runs: int,
+    workers: int | None,
+) -> Iterator[list[dict[str, Any]]]:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+    try:
+        pending: set[Future[list[dict[str, Any]]]] = {
+            pool.submit(fn, scenario, c, runs) for c in chunks
+        }
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    except BaseException:
+        # Python 3.11 has no public way to stop busy workers (3.14 adds terminate_workers);
+        # without this, the interpreter would wait at exit for the points they are on.
+        busy = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in busy:
+            process.terminate()
+        raise
+    pool.shutdown()
+
+
+def _dask(
+    fn: Task,
+    scenario: Scenario,
+    chunks: list[list[dict[str, Any]]],
+    runs: int,
+    workers: int | None,
+    scheduler: str,
+) -> Iterator[list[dict[str, Any]]]:
+    try:
+        import distributed
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise SimError("--scheduler needs Dask: pip install 'negsim[dask]'") from exc
+    dask: Any = distributed  # untyped library
+    cluster = None
+    if scheduler == "local":
+        from os import cpu_count
+
+        cluster = dask.LocalCluster(
+            n_workers=workers or cpu_count() or 1,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        client = dask.Client(cluster)
+    else:
+        client = dask.Client(scheduler)
+    try:
+        futures = [client.submit(fn, scenario, c, runs, pure=False) for c in chunks]
+        try:
+            for future in dask.as_completed(futures):
+                yield future.result()
+        except BaseException:
+            client.cancel(futures)
+            raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
