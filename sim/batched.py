@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sim.equilibria import BEST_RESPONSE_TOL, Equilibrium, EquilibriumSet
-from sim.vertex import vertex_enumeration_batch
+from sim.vertex import game_batch, vertex_enumeration_batch
 
 __all__ = [
     "DEGENERACY_TOL",
@@ -159,7 +159,7 @@ def solve_batch(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> list
         If the arrays do not have one shape ``(G, m, n)`` with sides in range, are not
         finite, or ``tol`` is not in (0, 1).
     """
-    A, B = _as_batch(A, B)
+    A, B = game_batch(A, B, MIN_ACTIONS, MAX_ACTIONS)
     if not 0 < tol < 1:
         raise ValueError(f"tol must lie strictly between 0 and 1; got {tol}")
     G, m, n = A.shape
@@ -168,23 +168,6 @@ def solve_batch(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> list
     for start in range(0, G, chunk):
         results += _solve_chunk(A[start : start + chunk], B[start : start + chunk], tol)
     return results
-
-
-def _as_batch(A: ArrayLike, B: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Check and convert the payoff stacks to float arrays of shape ``(G, m, n)``."""
-    A = np.asarray(A, dtype=np.float64)
-    B = np.asarray(B, dtype=np.float64)
-    if A.ndim != 3 or A.shape != B.shape:
-        raise ValueError(
-            f"payoffs must be two arrays of one shape (G, m, n); got {A.shape} and {B.shape}"
-        )
-    if not all(MIN_ACTIONS <= side <= MAX_ACTIONS for side in A.shape[1:]):
-        raise ValueError(
-            f"each player needs {MIN_ACTIONS} to {MAX_ACTIONS} actions; got shape {A.shape[1:]}"
-        )
-    if not (np.isfinite(A).all() and np.isfinite(B).all()):
-        raise ValueError("payoffs must be finite numbers")
-    return A, B
 
 
 def _most_pairs(m: int, n: int) -> int:

@@ -79,6 +79,7 @@ __all__ = [
     "MIN_ACTIONS",
     "NO_EQUILIBRIUM_FOUND",
     "ORDER_DECIMALS",
+    "game_batch",
     "vertex_enumeration_batch",
     "vertex_enumeration_one",
 ]
@@ -190,7 +191,7 @@ def vertex_enumeration_batch(
         If the games do not share one shape, a side is out of range, a payoff is not finite,
         or ``tol`` is not in (0, 1).
     """
-    a, b = _as_batch(A, B)
+    a, b = game_batch(A, B)
     if not 0 < tol < 1:
         raise GameError(f"tol must lie strictly between 0 and 1; got {tol}")
     G, m, n = a.shape
@@ -201,18 +202,28 @@ def vertex_enumeration_batch(
     return results
 
 
-def _as_batch(
-    A: ArrayLike | Sequence[ArrayLike], B: ArrayLike | Sequence[ArrayLike]
+def game_batch(
+    A: ArrayLike | Sequence[ArrayLike],
+    B: ArrayLike | Sequence[ArrayLike],
+    min_actions: int = MIN_ACTIONS,
+    max_actions: int = MAX_ACTIONS,
 ) -> tuple[FloatArray, FloatArray]:
-    """Both payoff stacks as float arrays of one shape ``(G, m, n)``, checked."""
+    """Both payoff stacks as float arrays of one shape ``(G, m, n)``, checked.
+
+    Raises
+    ------
+    GameError
+        For stacks of different shapes, sides outside [min_actions, max_actions], or
+        payoffs that are not finite numbers.
+    """
     a, b = _stack(A, "A"), _stack(B, "B")
     if a.ndim != 3 or a.shape != b.shape:
         raise GameError(
             f"payoffs must be two arrays of one shape (G, m, n); got {a.shape} and {b.shape}"
         )
-    if not all(MIN_ACTIONS <= side <= MAX_ACTIONS for side in a.shape[1:]):
+    if not all(min_actions <= side <= max_actions for side in a.shape[1:]):
         raise GameError(
-            f"each player needs {MIN_ACTIONS} to {MAX_ACTIONS} actions; got shape {a.shape[1:]}"
+            f"each player needs {min_actions} to {max_actions} actions; got shape {a.shape[1:]}"
         )
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
         raise GameError("payoffs must be finite numbers")

@@ -14,10 +14,24 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from sim.errors import SimError
 
-__all__ = ["add_set_argument", "overrides", "progress_bar", "stderr", "stdout"]
+__all__ = ["add_command", "add_set_argument", "overrides", "progress_bar", "stderr", "stdout"]
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
+
+
+def add_command(
+    sub: Any, name: str, help: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose description and examples keep their line breaks."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
 
 
 def add_set_argument(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import stdout
+from sim.cli.common import add_command, stdout
 from sim.report import FORMATS, compare, export, rebuild
 
 HELP = "rebuild a run's offline HTML report; export its figures as images"
@@ -49,24 +49,12 @@ examples:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
-        "report",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "report", HELP, DESCRIPTION, EPILOG)
     p.add_argument("directory", metavar="DIR", type=Path, help="a directory from negsim run")
     p.add_argument("--format", choices=FORMATS, help="also export every figure as images")
     p.add_argument("--open", action="store_true", help="open the report in a web browser")
     p.set_defaults(handler=main)
-    c = sub.add_parser(
-        "compare",
-        help=COMPARE_HELP,
-        description=COMPARE_DESCRIPTION,
-        epilog=COMPARE_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    c = add_command(sub, "compare", COMPARE_HELP, COMPARE_DESCRIPTION, COMPARE_EPILOG)
     c.add_argument("directories", metavar="DIR", type=Path, nargs="+", help="run directories")
     c.add_argument("--out", type=Path, required=True, metavar="FILE", help="the HTML file")
     c.add_argument("--open", action="store_true", help="open the page in a web browser")

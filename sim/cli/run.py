@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.table import Table
 
-from sim.cli.common import add_set_argument, overrides, progress_bar, stdout
+from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stdout
 from sim.cli.report import open_in_browser
 from sim.errors import SimError
 from sim.loading import load
@@ -49,13 +49,7 @@ read the results:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
-        "run",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "run", HELP, DESCRIPTION, EPILOG)
     p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
     p.add_argument(
         "--runs", type=int, default=DEFAULT_RUNS, metavar="N", help="paths (default %(default)s)"

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.table import Table
 
-from sim.cli.common import add_set_argument, overrides, stdout
+from sim.cli.common import add_command, add_set_argument, overrides, stdout
 from sim.equilibria import METHODS
 from sim.errors import SimError
 from sim.selection import RULES
@@ -41,13 +41,7 @@ analysis, path (one record per epoch), path_outcomes.
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
-        "solve",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "solve", HELP, DESCRIPTION, EPILOG)
     p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
     when = p.add_mutually_exclusive_group()
     when.add_argument(

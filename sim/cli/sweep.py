@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from sim.cli.common import add_set_argument, overrides, progress_bar, stderr, stdout
+from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stderr, stdout
 from sim.designs import DESIGNS, expand, parse_param
 from sim.errors import SimError
 from sim.loading import load
@@ -69,13 +69,7 @@ read the results:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
-        "sweep",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "sweep", HELP, DESCRIPTION, EPILOG)
     p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
     p.add_argument(
         "--param",

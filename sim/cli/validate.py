@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from sim.checks import evidence_items
+from sim.cli.common import add_command
 from sim.errors import ScenarioError
 from sim.loading import load
 
@@ -30,13 +31,7 @@ exit status: 0 when every file is valid, 2 otherwise
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser(
-        "validate",
-        help=HELP,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = add_command(sub, "validate", HELP, DESCRIPTION, EPILOG)
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files to check")
     p.add_argument(
         "--json",
