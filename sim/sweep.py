@@ -38,6 +38,8 @@ TASKS_PER_WORKER = 4
 
 #: Columns of a sweep's rows that hold counts; every other column is a float.
 INTEGER_COLUMNS = ("point", "rng_seed", "epochs", "degenerate_epochs")
+#: Columns of a sweep's rows that hold text (an outcome id); every other column is a number.
+TEXT_COLUMNS = ("equilibrium_outcome",)
 
 Params = Sequence[str | ParamSpec] | Mapping[str, Sequence[float]]
 Progress = Callable[[int], None]
@@ -86,10 +88,18 @@ def _simulate_points(
     return rows
 
 
-def _flags(scenario: Scenario) -> dict[str, int]:
-    """Degenerate stage games on the equilibrium path at the scheduled pressure."""
+def _flags(scenario: Scenario) -> dict[str, int | str]:
+    """Degenerate stage games on the equilibrium path at the scheduled pressure, and the
+    most probable outcome of that path (ties go to the first in the scenario's order)."""
     policy = Game.from_scenario(scenario).policy()
-    return {"epochs": len(policy.degenerate), "degenerate_epochs": int(policy.degenerate.sum())}
+    probs = policy.outcome_probabilities()
+    ids = [o.id for o in scenario.outcomes]
+    best = max(ids, key=lambda o: probs.get(o, 0.0))  # max keeps the first of equals
+    return {
+        "epochs": len(policy.degenerate),
+        "degenerate_epochs": int(policy.degenerate.sum()),
+        "equilibrium_outcome": best,
+    }
 
 
 def _specs(params: Params) -> list[ParamSpec]:
@@ -113,8 +123,10 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     for col in INTEGER_COLUMNS:
         frame[col] = frame[col].astype(np.int64)
+    for col in TEXT_COLUMNS:
+        frame[col] = frame[col].astype(str)
     for col in frame.columns:
-        if col not in INTEGER_COLUMNS:
+        if col not in INTEGER_COLUMNS and col not in TEXT_COLUMNS:
             frame[col] = frame[col].astype(np.float64)
     return frame
 
@@ -160,7 +172,8 @@ def sweep(
         of ``workers`` processes. The rows do not depend on the executor.
     out:
         A directory for ``manifest.json``, ``points/part-*.parquet`` (written as points
-        finish), ``results.parquet`` and, for Sobol and Morris designs, ``sensitivity.parquet``.
+        finish), ``results.parquet``, ``report.html`` and, for Sobol and Morris designs,
+        ``sensitivity.parquet``.
     resume:
         Keep the points already in ``out`` and compute only the missing ones.
     progress:
@@ -175,7 +188,8 @@ def sweep(
         ``ci_low_<outcome>``, ``ci_high_<outcome>``, ``hours_q05`` ... ``hours_q95``,
         ``share_last_5pct``, ``window_hours``, ``payoff_<player>``, and the flags ``epochs``
         and ``degenerate_epochs`` (decision epochs whose stage game, at the scheduled
-        pressure, is degenerate).
+        pressure, is degenerate), and ``equilibrium_outcome``: the most probable outcome of
+        the deadline game's equilibrium path at that pressure.
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
@@ -279,11 +293,20 @@ class _Store:
         rng_seed: int,
     ) -> None:
         write_parquet(self.root / "results.parquet", results)
+        indices = None
         if design in ("sobol", "morris"):
             from sim.sensitivity import analyze
 
             indices = analyze(problem(specs), results, design, rng_seed)
             write_parquet(self.root / "sensitivity.parquet", indices)
+        self.report(results, indices)
+
+    def report(self, results: pd.DataFrame, indices: pd.DataFrame | None) -> None:
+        from sim.report import scenario_info  # plotly only when a report is written
+        from sim.sweep_report import write_sweep_report
+
+        saved = json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
+        write_sweep_report(self.root, results, indices, saved, scenario_info(self.scenario))
 
 
 # --- execution back-ends: map a function over chunks, yield results as they finish ---------

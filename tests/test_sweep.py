@@ -133,6 +133,7 @@ def test_resume_computes_only_the_missing_points(
     sim.sweep(textbook, PARAMS, runs=20, rng_seed=3, workers=1, out=out, chunk=2)
     (out / "points" / "part-000002-000003.parquet").unlink()
     (out / "results.parquet").unlink()
+    (out / "report.html").unlink()
     seen: list[int] = []
     frame = sim.sweep(
         textbook,
@@ -147,6 +148,7 @@ def test_resume_computes_only_the_missing_points(
     )
     assert seen == [4, 2]  # the kept points first, then the one recomputed chunk
     pd.testing.assert_frame_equal(frame, in_process, check_exact=True)
+    assert (out / "report.html").exists()  # written again once the sweep is complete
 
 
 def _start(argv: list[str], out: Path) -> subprocess.Popen[bytes]:

@@ -45,9 +45,12 @@ Writes into DIR, each file atomically:
   results.parquet        one row per point, sorted by point: the parameters, rng_seed,
                          p_<outcome>, ci_low_/ci_high_<outcome>, hours_q05..hours_q95,
                          share_last_5pct, window_hours, payoff_<player>, and
-                         degenerate_epochs (of epochs) at the scheduled pressure
+                         degenerate_epochs (of epochs) at the scheduled pressure,
+                         equilibrium_outcome (most probable on the equilibrium path)
   sensitivity.parquet    sobol: S1, S1_conf, ST, ST_conf; morris: mu_star,
                          mu_star_conf, sigma; per output and parameter (docs/sweeps.md)
+  report.html            figures: probabilities against one parameter, heatmaps over two,
+                         parallel coordinates over more; Sobol index bars
 """
 
 EPILOG = """\
@@ -159,7 +162,7 @@ def main(args: argparse.Namespace) -> int:
         _print_results(results, [s.name for s in specs], scenario.default_outcome.id, args.design)
         if (out / "sensitivity.parquet").exists():
             _print_sensitivity(pd.read_parquet(out / "sensitivity.parquet"))
-    stdout.print(f"wrote {out}/ ({len(results)} points; results.parquet)")
+    stdout.print(f"wrote {out}/ ({len(results)} points; results.parquet, report.html)")
     return 0
 
 

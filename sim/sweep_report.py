@@ -1,0 +1,122 @@
+"""The offline HTML report of a sweep: ``DIR/report.html`` from the sweep's tables.
+
+The figures depend on the number of swept parameters: one gives the outcome probabilities
+against it with their 95% bands; two (on a grid) give heatmaps of each probability and of the
+median concession time, with the edges where the equilibrium's most likely outcome changes;
+more (or two not on a grid) give parallel coordinates. A Sobol design adds bars of its
+indices. Like the run report, the page embeds plotly.js once, fetches nothing from the network
+and escapes every string from a scenario file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim import figures as F
+from sim import sweep_figures as SF
+from sim.report import PLOTLY_CONFIG, REPORT, _e, _page, _table, _write_text
+
+__all__ = ["sweep_figures", "write_sweep_report"]
+
+
+def _params(manifest: Mapping[str, Any]) -> list[str]:
+    return [str(t).split("=", 1)[0] for t in manifest.get("sweep", {}).get("params", [])]
+
+
+def sweep_figures(
+    results: pd.DataFrame,
+    sensitivity: pd.DataFrame | None,
+    manifest: Mapping[str, Any],
+    info: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Name -> figure, in the report's order, picked by the number of swept parameters."""
+    params = _params(manifest)
+    design = manifest.get("sweep", {}).get("design", "grid")
+    palette = F.colours(info)["outcomes"]
+    units = {p["name"]: p["unit"] for p in info.get("parameters", ())}
+    units["hours_q50"] = "h before the deadline"
+    outcomes = info["outcomes"]
+    figs: dict[str, Any] = {}
+    if len(params) == 1:
+        figs["curves"] = SF.probability_curves(results, params[0], outcomes, palette, units)
+    elif len(params) == 2 and design == "grid":
+        x, y = params
+        figs["heatmaps"] = SF.probability_heatmaps(results, x, y, outcomes, palette, units)
+    elif params:
+        default = next((o["id"] for o in outcomes if o.get("default")), outcomes[0]["id"])
+        others = [f"p_{o['id']}" for o in outcomes] + ["hours_q50"]
+        figs["parallel"] = SF.parallel_coordinates(results, params, f"p_{default}", others, units)
+    if sensitivity is not None and "ST" in sensitivity and sensitivity["ST"].notna().any():
+        figs["sobol"] = SF.sobol_bars(sensitivity)
+    return figs
+
+
+def _header(results: pd.DataFrame, manifest: Mapping[str, Any], info: Mapping[str, Any]) -> str:
+    s = manifest.get("sweep", {})
+    items = [
+        ("scenario file", manifest.get("scenario", {}).get("path")),
+        ("design", s.get("design")),
+        ("points", len(results)),
+        ("paths per point", s.get("runs")),
+        ("parameters", ", ".join(s.get("params", []))),
+        ("rng seed", manifest.get("rng_seed")),
+        ("negsim", manifest.get("negsim_version")),
+    ]
+    rows = [[_e(k), _e(v)] for k, v in items]
+    return (
+        f'<h1>{_e(info["name"])}: sweep</h1><p class="muted">Scenario <code>'
+        f"{_e(info['id'])}</code>.</p>{_table(['', ''], rows, set())}"
+    )
+
+
+def _figure(name: str, fig: Any) -> str:
+    div = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=f"fig-{name}",
+        config=PLOTLY_CONFIG,
+    )
+    return f'<figure id="{name}">{div}</figure>'
+
+
+def render_sweep(
+    results: pd.DataFrame,
+    sensitivity: pd.DataFrame | None,
+    manifest: Mapping[str, Any],
+    info: Mapping[str, Any],
+    built: datetime,
+) -> str:
+    """The sweep report as one self-contained HTML page."""
+    figs = sweep_figures(results, sensitivity, manifest, info)
+    body = _header(results, manifest, info) + "".join(_figure(k, f) for k, f in figs.items())
+    return _page(f"{_e(info['name'])}: negsim sweep", body, built)
+
+
+def write_sweep_report(
+    out_dir: str | Path,
+    results: pd.DataFrame,
+    sensitivity: pd.DataFrame | None,
+    manifest: Mapping[str, Any],
+    scenario_info: Mapping[str, Any],
+) -> Path:
+    """Write ``out_dir/report.html`` (atomically) for a finished sweep; returns its path.
+
+    Parameters
+    ----------
+    out_dir:
+        The sweep directory.
+    results, sensitivity:
+        The ``results.parquet`` and ``sensitivity.parquet`` tables (``None`` without one).
+    manifest:
+        The sweep's ``manifest.json`` (its ``sweep`` entry names the design and parameters).
+    scenario_info:
+        :func:`sim.report.scenario_info` of the scenario.
+    """
+    text = render_sweep(results, sensitivity, manifest, scenario_info, datetime.now(UTC))
+    return _write_text(Path(out_dir) / REPORT, text)
