@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from sim.equilibria import EquilibriumSet
 from sim.errors import SimError
-from sim.schedule import HOURS_PER_DAY, Schedule
+from sim.schedule import Schedule
 from sim.selection import select
 from sim.solvers import StageSolver
 from sim.stagegame import PayoffModel
@@ -138,7 +138,7 @@ def solve_deadline(
     pressure = np.atleast_2d(np.asarray(pressure, dtype=np.float64))
     g = pressure.shape[0]
     times = schedule.times[:live]
-    days = (np.append(times[1:], schedule.window_hours) - times) / HOURS_PER_DAY
+    days = schedule.live_days
     value = at_deadline = model.default_payoffs(np.asarray(deadline_pressure).reshape(g))
     steps: list[_Step] = []
     for k in range(live - 1, first - 1, -1):

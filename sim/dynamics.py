@@ -214,10 +214,8 @@ class _Path:
             self.last[p] = a
         base, slope, coupling = game.realised
         times = game.live_times
-        end = times[k + 1] if k + 1 < len(times) else game.schedule.window_hours
-        ahead = (
-            game.discount_at(float(end - times[k])) * self.policy.values[k - self.policy.first + 1]
-        )
+        step = game.schedule.discount_per_day ** float(game.schedule.live_days[k])
+        ahead = step * self.policy.values[k - self.policy.first + 1]
         stage = base[k, :, i, j] + self.level * slope[k, :, i, j]
         stage += coupling[k, :, :, i, j] @ ahead
         self.payoff += stage * game.discount_at(float(times[k]))

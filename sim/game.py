@@ -89,8 +89,7 @@ class Game:
         policy = policy if policy is not None else self.policy()
         k = epoch - policy.first
         times = self.live_times
-        end = times[epoch + 1] if epoch + 1 < len(times) else self.schedule.window_hours
-        days = float(end - times[epoch]) / HOURS_PER_DAY
+        days = float(self.schedule.live_days[epoch])
         A, B = self.payoffs.stage(
             epoch,
             times[epoch] / self.schedule.window_hours,
@@ -126,7 +125,7 @@ class Game:
         (``continuation`` terms). Linear in each, so computed once from unit inputs.
         """
         times = self.live_times
-        days = (np.append(times[1:], self.schedule.window_hours) - times) / HOURS_PER_DAY
+        days = self.schedule.live_days
         k = np.arange(len(times))
         e = times / self.schedule.window_hours
         cont = self.payoffs.continues.astype(np.float64)

@@ -38,8 +38,11 @@ def path_generator(rng_seed: int, runs: int, index: int) -> np.random.Generator:
     """The generator of path ``index`` among ``runs`` paths seeded by ``rng_seed``."""
     if not 0 <= index < runs:
         raise IndexError(f"path {index} is not among {runs} paths")
-    child = np.random.SeedSequence(rng_seed).spawn(runs)[index]
-    return np.random.Generator(np.random.PCG64(child))
+    return _generator(_children(rng_seed, runs)[index])
+
+
+def _generator(seed: np.random.SeedSequence) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(seed))
 
 
 def _children(rng_seed: int, runs: int) -> list[np.random.SeedSequence]:
@@ -53,8 +56,7 @@ def _chunk(
     book = PolicyBook(game)
     book.prepare()
     return [
-        (i, simulate_path(game, book, np.random.Generator(np.random.PCG64(s))))
-        for i, s in zip(indices, seeds, strict=True)
+        (i, simulate_path(game, book, _generator(s))) for i, s in zip(indices, seeds, strict=True)
     ]
 
 

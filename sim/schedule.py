@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,10 +49,11 @@ class Schedule:
         """How many epochs come early enough for a decision to take effect by the deadline."""
         return int(np.searchsorted(self.times, self.window_hours - self.delay_hours, "right"))
 
-    def interval_days(self, k: int) -> float:
-        """Days from epoch ``k`` to the next epoch, or to the deadline after the last one."""
-        end = self.times[k + 1] if k + 1 < len(self.times) else self.window_hours
-        return float(end - self.times[k]) / HOURS_PER_DAY
+    @cached_property
+    def live_days(self) -> NDArray[np.float64]:
+        """Days from each live epoch to the next live one, or to the deadline after the last."""
+        live = self.times[: self.live]
+        return np.asarray((np.append(live[1:], self.window_hours) - live) / HOURS_PER_DAY)
 
     def datetime_at(self, hours: float) -> datetime:
         return self.start + timedelta(hours=float(hours))

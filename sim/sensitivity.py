@@ -90,18 +90,7 @@ def _sobol(problem: dict[str, Any], y: np.ndarray, output: str, seed: int) -> li
     from SALib.analyze import sobol
 
     s = sobol.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES, seed=seed)
-    return [
-        {
-            "output": output,
-            "parameter": name,
-            "S1": s["S1"][i],
-            "S1_conf": s["S1_conf"][i],
-            "ST": s["ST"][i],
-            "ST_conf": s["ST_conf"][i],
-            "note": "",
-        }
-        for i, name in enumerate(problem["names"])
-    ]
+    return _rows(problem, output, s, ("S1", "S1_conf", "ST", "ST_conf"))
 
 
 def _morris(
@@ -112,15 +101,15 @@ def _morris(
     from sim.designs import MORRIS_LEVELS
 
     s = morris.analyze(problem, x, y, num_resamples=RESAMPLES, num_levels=MORRIS_LEVELS, seed=seed)
+    return _rows(problem, output, s, ("mu_star", "mu_star_conf", "sigma"))
+
+
+def _rows(
+    problem: dict[str, Any], output: str, indices: Any, keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """One row per parameter: the output, the parameter, the named indices, an empty note."""
     return [
-        {
-            "output": output,
-            "parameter": name,
-            "mu_star": s["mu_star"][i],
-            "mu_star_conf": s["mu_star_conf"][i],
-            "sigma": s["sigma"][i],
-            "note": "",
-        }
+        {"output": output, "parameter": name, **{k: indices[k][i] for k in keys}, "note": ""}
         for i, name in enumerate(problem["names"])
     ]
 

@@ -167,11 +167,10 @@ def solve(
 
 
 def _game(scenario: Scenario) -> Game:
+    """The game of ``scenario``; with the ``all`` rule its continuation uses payoff_dominant."""
     if scenario.equilibrium.selection != "all":
         return Game.from_scenario(scenario)
-    doc = dict(scenario.document)
-    config = {**doc.get("equilibrium", {}), "selection": "payoff_dominant"}
-    game = Game.from_scenario(validate({**doc, "equilibrium": config}, scenario.path))
+    game = Game.from_scenario(_with_equilibrium(scenario, None, "payoff_dominant"))
     return Game(scenario, game.schedule, game.pressure, game.payoffs, game.solver)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.scenario import Scenario
-from sim.schedule import build_schedule
+from sim.schedule import Schedule, build_schedule
 
 __all__ = ["summarise", "wilson"]
 
@@ -35,7 +35,8 @@ def wilson(count: int, n: int, z: float = Z95) -> tuple[float, float]:
 def summarise(scenario: Scenario, runs: pd.DataFrame) -> dict[str, Any]:
     """The ``summary.json`` content for a table of paths (see ``docs/outputs.md``)."""
     n = len(runs)
-    window = build_schedule(scenario).window_hours
+    schedule = build_schedule(scenario)
+    window = schedule.window_hours
     counts = runs["outcome"].value_counts()
     outcomes = {}
     for o in scenario.outcomes:
@@ -55,7 +56,7 @@ def summarise(scenario: Scenario, runs: pd.DataFrame) -> dict[str, Any]:
         "expected_payoffs": {p.id: float(runs[f"payoff_{p.id}"].mean()) for p in scenario.players},
     }
     if scenario.observed is not None:
-        summary["observed"] = _backtest(scenario, runs, window)
+        summary["observed"] = _backtest(scenario, runs, schedule)
     return summary
 
 
@@ -72,11 +73,10 @@ def _concession(hours: np.ndarray, window: float) -> dict[str, Any]:
     }
 
 
-def _backtest(scenario: Scenario, runs: pd.DataFrame, window: float) -> dict[str, Any]:
+def _backtest(scenario: Scenario, runs: pd.DataFrame, schedule: Schedule) -> dict[str, Any]:
     observed = scenario.observed
     assert observed is not None
-    schedule = build_schedule(scenario)
-    before = window - schedule.hours_at(observed.at)
+    before = schedule.window_hours - schedule.hours_at(observed.at)
     same = runs.loc[runs["outcome"] == observed.outcome, "hours_before_deadline"].dropna()
     percentile = float(100.0 * np.mean(same.to_numpy() <= before)) if len(same) else None
     return {
