@@ -6,9 +6,17 @@ enumerates, for each support size ``k``, every pair of supports ``(I, J)`` with
 checks that the solutions are probability vectors and mutual best responses, and tests every
 solution for degeneracy. Non-degenerate games get nashpy's ``support_enumeration``
 equilibria, in nashpy's order (support size, then rows' support, then columns' support, each
-in lexicographic order). Degenerate games are solved again, all at once, by the vectorised
-vertex enumeration of :mod:`sim.vertex` (whose equilibrium sets equal nashpy's
-``vertex_enumeration``) and keep ``degenerate=True``.
+in lexicographic order). Degenerate games keep ``degenerate=True`` and are solved again, all
+at once: those that iterated elimination of strictly dominated pure strategies reduces to a
+single profile get that profile, their only equilibrium (``method="iterated_strict_dominance"``);
+the rest go to the vectorised vertex enumeration of :mod:`sim.vertex`. Both give the set of
+nashpy's ``vertex_enumeration`` (tested). Stage games with shared continuation values are
+degenerate by construction and mostly dominance-solvable, so this route is the common one in
+the deadline game.
+
+:func:`solve_arrays` returns the equilibria as :class:`~sim.equilibrium_arrays.EquilibriumArrays`
+(no Python object per equilibrium); :func:`solve_batch` as a list of
+:class:`~sim.equilibria.EquilibriumSet`.
 
 The indifference system
 -----------------------
@@ -34,7 +42,6 @@ as a set.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache
 from itertools import combinations
 from math import comb
@@ -43,15 +50,19 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.equilibria import BEST_RESPONSE_TOL, Equilibrium, EquilibriumSet
-from sim.vertex import game_batch, vertex_enumeration_batch
+from sim.equilibria import BEST_RESPONSE_TOL, EquilibriumSet
+from sim.equilibrium_arrays import EquilibriumArrays
+from sim.vertex import game_batch, vertex_enumeration_arrays
 
 __all__ = [
     "DEGENERACY_TOL",
+    "DOMINANCE",
+    "DOMINANCE_MARGIN",
     "MAX_ACTIONS",
     "MIN_ACTIONS",
     "UNVERIFIED_DROPPED",
     "VERTEX_ENUMERATION_FAILED",
+    "solve_arrays",
     "solve_batch",
     "solve_one",
 ]
@@ -71,6 +82,12 @@ _ROUNDING_TOL = 1e-12
 _CHUNK_ENTRIES = 1 << 21
 
 _SUPPORT_ENUMERATION = "support_enumeration"
+#: The ``method`` of a degenerate game solved by iterated strict dominance.
+DOMINANCE = "iterated_strict_dominance"
+#: How much better (on payoffs mapped onto [0, 1]) an action must be against every
+#: surviving opponent action to eliminate another; far above every solver tolerance, so a
+#: dominated action can be neither played nor a best response in any equilibrium found.
+DOMINANCE_MARGIN = 1e-6
 #: Flag on a degenerate game whose vertex enumeration failed (its support-enumeration
 #: equilibria, verified, are returned instead).
 VERTEX_ENUMERATION_FAILED = "vertex_enumeration_failed"
@@ -159,15 +176,34 @@ def solve_batch(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> list
         If the arrays do not have one shape ``(G, m, n)`` with sides in range, are not
         finite, or ``tol`` is not in (0, 1).
     """
+    return solve_arrays(A, B, tol).sets()
+
+
+def solve_arrays(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> EquilibriumArrays:
+    """:func:`solve_batch` with the result as arrays, without a Python object per
+    equilibrium (for code that works on many games at once; the objects cost more than
+    the enumeration).
+
+    Raises
+    ------
+    ValueError
+        As :func:`solve_batch`.
+    """
     A, B = game_batch(A, B, MIN_ACTIONS, MAX_ACTIONS)
     if not 0 < tol < 1:
         raise ValueError(f"tol must lie strictly between 0 and 1; got {tol}")
     G, m, n = A.shape
     chunk = max(1, _CHUNK_ENTRIES // (_most_pairs(m, n) * (m + n)))
-    results: list[EquilibriumSet] = []
-    for start in range(0, G, chunk):
-        results += _solve_chunk(A[start : start + chunk], B[start : start + chunk], tol)
-    return results
+    starts = range(0, G, chunk)
+    parts = [
+        (np.arange(a, min(G, a + chunk)), _solve_chunk(A[a : a + chunk], B[a : a + chunk], tol))
+        for a in starts
+    ]
+    if len(parts) == 1:
+        return parts[0][1]
+    if not parts:
+        return _pure_results(np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), A, B, "")
+    return EquilibriumArrays.merge(parts)
 
 
 def _most_pairs(m: int, n: int) -> int:
@@ -175,7 +211,7 @@ def _most_pairs(m: int, n: int) -> int:
     return max(comb(m, k) * comb(n, k) for k in range(1, min(m, n) + 1))
 
 
-def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> list[EquilibriumSet]:
+def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> EquilibriumArrays:
     """Support enumeration over one chunk of games, then one result per game.
 
     The scan works on action-major arrays (``At[i, j, g]``, ``Bt[j, i, g]``): with the
@@ -407,41 +443,155 @@ def _best_response_gaps(
 
 def _assemble(
     A: FloatArray, B: FloatArray, hits: _Hits, degenerate: BoolArray
-) -> list[EquilibriumSet]:
-    """One :class:`EquilibriumSet` per game: support-enumeration hits for non-degenerate
-    games, vertex enumeration (:func:`_vertex_set`) for degenerate ones.
-
-    Building the result objects is most of the cost for 3 x 3 games, so the common case is
-    two list comprehensions and the exceptions are patched in afterwards.
-    """
+) -> EquilibriumArrays:
+    """The chunk's result: support-enumeration hits for non-degenerate games; for degenerate
+    ones, iterated strict dominance when it leaves one profile, else vertex enumeration."""
     row_value, col_value, verified = _best_response_gaps(A, B, hits)
-    row, col = hits.row[verified], hits.col[verified]
-    row.setflags(write=False)
-    col.setflags(write=False)
-    found = list(
-        map(Equilibrium, row, col, row_value[verified].tolist(), col_value[verified].tolist())
+    keep = verified & ~degenerate[hits.game]
+    G = A.shape[0]
+    dropped = np.bincount(hits.game[~verified], minlength=G) > 0
+    regular = EquilibriumArrays(
+        hits.game[keep],
+        hits.row[keep],
+        hits.col[keep],
+        row_value[keep],
+        col_value[keep],
+        np.zeros(G, dtype=bool),
+        (_SUPPORT_ENUMERATION,) * G,
+        {g: (UNVERIFIED_DROPPED,) for g in np.flatnonzero(dropped & ~degenerate).tolist()},
     )
-    counts = np.bincount(hits.game[verified], minlength=A.shape[0])
-    ends = np.cumsum(counts)
-    bounds = zip((ends - counts).tolist(), ends.tolist(), strict=True)
-    results = [EquilibriumSet(tuple(found[a:b]), _SUPPORT_ENUMERATION) for a, b in bounds]
-    dropped = np.bincount(hits.game[~verified], minlength=A.shape[0]) > 0
-    for game in np.flatnonzero(dropped & ~degenerate).tolist():
-        results[game] = replace(results[game], flags=(UNVERIFIED_DROPPED,))
     games = np.flatnonzero(degenerate)
-    if games.size:
-        solved = vertex_enumeration_batch(A[games], B[games])
-        for game, vertices in zip(games.tolist(), solved, strict=True):
-            results[game] = _degenerate_set(vertices, results[game].equilibria)
-    return results
+    if not games.size:
+        return regular
+    fallback = _Hits(hits.game[verified], hits.row[verified], hits.col[verified])
+    parts = [(np.flatnonzero(~degenerate), _subset(regular, np.flatnonzero(~degenerate)))]
+    return EquilibriumArrays.merge(parts + _degenerate_parts(A, B, games, fallback))
 
 
-def _degenerate_set(found: EquilibriumSet, fallback: tuple[Equilibrium, ...]) -> EquilibriumSet:
-    """A degenerate game's vertex-enumeration equilibria, flagged degenerate.
+def _subset(result: EquilibriumArrays, games: IntArray) -> EquilibriumArrays:
+    """``result`` restricted to ``games`` (ascending), renumbered ``0 .. len(games) - 1``."""
+    position = np.full(len(result), -1, dtype=np.intp)
+    position[games] = np.arange(games.size)
+    keep = position[result.game] >= 0
+    return EquilibriumArrays(
+        position[result.game[keep]],
+        result.row[keep],
+        result.col[keep],
+        result.row_payoff[keep],
+        result.col_payoff[keep],
+        result.degenerate[games],
+        tuple(result.method[g] for g in games.tolist()),
+        {int(position[g]): f for g, f in result.flags.items() if position[g] >= 0},
+    )
 
-    If vertex enumeration finds nothing verifiable, the game keeps its (verified)
-    support-enumeration equilibria ``fallback`` and the flag ``vertex_enumeration_failed``.
+
+def _degenerate_parts(
+    A: FloatArray, B: FloatArray, games: IntArray, fallback: _Hits
+) -> list[tuple[IntArray, EquilibriumArrays]]:
+    """Results for the degenerate ``games``, flagged degenerate.
+
+    A game that iterated elimination of strictly dominated pure strategies reduces to one
+    profile has that profile as its only equilibrium (the set vertex enumeration returns);
+    the others go to :func:`sim.vertex.vertex_enumeration_arrays`. A game in which vertex
+    enumeration finds nothing verifiable keeps its verified support-enumeration equilibria
+    and the flag :data:`VERTEX_ENUMERATION_FAILED`.
     """
-    if not found.equilibria:
-        return EquilibriumSet(fallback, _SUPPORT_ENUMERATION, True, (VERTEX_ENUMERATION_FAILED,))
-    return replace(found, degenerate=True)
+    rows, cols, solved = _dominance_solved(A[games], B[games])
+    parts = []
+    if solved.any():
+        parts.append(
+            (
+                games[solved],
+                _pure_results(
+                    rows[solved], cols[solved], A[games[solved]], B[games[solved]], DOMINANCE
+                ),
+            )
+        )
+    rest = games[~solved]
+    if rest.size:
+        found = vertex_enumeration_arrays(A[rest], B[rest])
+        failed = rest[found.counts == 0]
+        if failed.size:
+            found = _subset(found, np.flatnonzero(found.counts > 0))
+            parts.append((failed, _fallback(A, B, failed, fallback)))
+            rest = rest[np.isin(rest, failed, invert=True)]
+        parts.append((rest, found))
+    for _, part in parts:
+        part.degenerate[:] = True
+    return parts
+
+
+def _fallback(A: FloatArray, B: FloatArray, games: IntArray, hits: _Hits) -> EquilibriumArrays:
+    """The verified support-enumeration hits of ``games``, flagged as a failed vertex
+    enumeration."""
+    position = np.full(A.shape[0], -1, dtype=np.intp)
+    position[games] = np.arange(games.size)
+    keep = position[hits.game] >= 0
+    kept = _Hits(position[hits.game[keep]], hits.row[keep], hits.col[keep])
+    row_value, col_value, _ = _best_response_gaps(A[games], B[games], kept)
+    return EquilibriumArrays(
+        kept.game,
+        kept.row,
+        kept.col,
+        row_value,
+        col_value,
+        np.ones(games.size, dtype=bool),
+        (_SUPPORT_ENUMERATION,) * games.size,
+        dict.fromkeys(range(games.size), (VERTEX_ENUMERATION_FAILED,)),
+    )
+
+
+def _dominance_solved(A: FloatArray, B: FloatArray) -> tuple[IntArray, IntArray, BoolArray]:
+    """Iterated elimination of pure strategies strictly dominated by pure strategies.
+
+    A row is eliminated when another surviving row beats it by more than
+    :data:`DOMINANCE_MARGIN` (on payoffs mapped onto [0, 1]) against every surviving column,
+    and likewise for columns; order does not matter for strict dominance. Returns the
+    surviving row and column of each game and whether exactly one profile survives.
+    """
+    m, n = A.shape[1:]
+    rows_beat = _beats(_unit_range(A))  # (G, r, r', n): row r' beats row r against column
+    cols_beat = _beats(_unit_range(B).transpose(0, 2, 1))  # (G, c, c', m)
+    alive_r = np.ones((A.shape[0], m), dtype=bool)
+    alive_c = np.ones((A.shape[0], n), dtype=bool)
+    for _ in range(m + n - 2):
+        dominated_r = _dominated(rows_beat, alive_r, alive_c)
+        dominated_c = _dominated(cols_beat, alive_c, alive_r)
+        if not (dominated_r.any() or dominated_c.any()):
+            break
+        alive_r &= ~dominated_r
+        alive_c &= ~dominated_c
+    solved = (alive_r.sum(axis=1) == 1) & (alive_c.sum(axis=1) == 1)
+    return alive_r.argmax(axis=1), alive_c.argmax(axis=1), solved
+
+
+def _beats(own: FloatArray) -> BoolArray:
+    """``(G, a, a2, k)``: the player's action ``a2`` pays more than ``a`` by more than
+    :data:`DOMINANCE_MARGIN` against the opponent's action ``k`` (``own`` is ``(G, a, k)``)."""
+    beats: BoolArray = own[:, None, :, :] - own[:, :, None, :] > DOMINANCE_MARGIN
+    return beats
+
+
+def _dominated(beats: BoolArray, alive: BoolArray, opponent_alive: BoolArray) -> BoolArray:
+    """Which surviving actions a surviving action beats against every surviving opponent
+    action."""
+    everywhere = (beats | ~opponent_alive[:, None, None, :]).all(axis=-1)
+    dominated: BoolArray = (everywhere & alive[:, None, :]).any(axis=-1) & alive
+    return dominated
+
+
+def _pure_results(
+    rows: IntArray, cols: IntArray, A: FloatArray, B: FloatArray, method: str
+) -> EquilibriumArrays:
+    """One pure equilibrium ``(rows[g], cols[g])`` for each game ``g`` of ``A, B``."""
+    G, m, n = A.shape
+    index = np.arange(G)
+    return EquilibriumArrays(
+        index.astype(np.intp),
+        np.eye(m)[rows],
+        np.eye(n)[cols],
+        A[index, rows, cols],
+        B[index, rows, cols],
+        np.zeros(G, dtype=bool),
+        (method,) * G,
+    )

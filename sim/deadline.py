@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.equilibria import EquilibriumSet
+from sim.equilibrium_arrays import EquilibriumArrays
 from sim.errors import SimError
 from sim.schedule import Schedule
 from sim.selection import select
@@ -25,6 +26,7 @@ from sim.stagegame import PayoffModel
 __all__ = ["Policy", "solve_deadline"]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,20 +172,47 @@ class _Step:
 
     @classmethod
     def solve(
-        cls, model: PayoffModel, sets: list[EquilibriumSet], rule: str, A: FloatArray, B: FloatArray
+        cls, model: PayoffModel, found: EquilibriumArrays, rule: str, A: FloatArray, B: FloatArray
     ) -> _Step:
-        picked = [select(eqs, rule, a, b) for eqs, a, b in zip(sets, A, B, strict=True)]
-        x = np.array([s.equilibrium.row for s in picked])
-        y = np.array([s.equilibrium.col for s in picked])
+        index, reasons = _select(found, rule, A, B)
+        x, y = found.row[index], found.col[index]
         return cls(
             row=x,
             col=y,
-            value=np.array([[s.equilibrium.row_payoff, s.equilibrium.col_payoff] for s in picked]),
+            value=np.stack((found.row_payoff[index], found.col_payoff[index]), axis=1),
             agree=_agreement(model, x, y),
-            degenerate=np.array([eqs.degenerate for eqs in sets]),
-            count=np.array([len(eqs.equilibria) for eqs in sets], dtype=np.int64),
-            reasons=tuple(s.reason for s in picked),
+            degenerate=found.degenerate,
+            count=found.counts.astype(np.int64),
+            reasons=reasons,
         )
+
+
+def _select(
+    found: EquilibriumArrays, rule: str, A: FloatArray, B: FloatArray
+) -> tuple[IntArray, tuple[str, ...]]:
+    """The index (into ``found``'s arrays) of the equilibrium ``rule`` selects in each game,
+    and why: what :func:`sim.selection.select` returns, without building the objects of games
+    where the rule has nothing to choose (one equilibrium, for the rules whose reason does
+    not depend on the payoffs)."""
+    index = found.starts.copy()
+    simple = found.counts == 1 if rule in _ONLY_REASON else np.zeros(len(found), dtype=bool)
+    reasons = [
+        _ONLY_REASON[rule].format(method=method) if s else ""
+        for s, method in zip(simple.tolist(), found.method, strict=True)
+    ]
+    for g in np.flatnonzero(~simple).tolist():
+        picked = select(found[g], rule, A[g], B[g])
+        index[g] += picked.index
+        reasons[g] = picked.reason
+    return index, tuple(reasons)
+
+
+#: What :func:`sim.selection.select` says when a game has one equilibrium, for the rules
+#: whose reason then depends only on the method.
+_ONLY_REASON = {
+    "payoff_dominant": "payoff_dominant: the only equilibrium",
+    "first_found": "first_found: first of 1 found by {method}",
+}
 
 
 def _policies(
@@ -195,32 +224,35 @@ def _policies(
     first: int,
 ) -> list[Policy]:
     """Split the batched steps (in epoch order) into one policy per batch element."""
+    g = pressure.shape[0]
+
+    def stack(name: str) -> NDArray[Any]:
+        """``(G, K, ...)``: one field of every step, batch element first."""
+        parts = [getattr(s, name) for s in steps]
+        return np.stack(parts, axis=1) if parts else np.zeros((g, 0))
+
+    row, col, agree = stack("row"), stack("col"), stack("agree")
+    values = np.concatenate((stack("value").reshape(g, -1, 2), deadline_value[:, None]), axis=1)
+    degenerate, count = stack("degenerate").astype(bool), stack("count").astype(np.int64)
+    reasons = list(zip(*(s.reasons for s in steps), strict=True)) if steps else [()] * g
     m, n = model.shape
-    k = len(steps)
-
-    def stack(name: str, i: int, width: int) -> FloatArray:
-        return np.array([getattr(s, name)[i] for s in steps], dtype=np.float64).reshape(k, width)
-
-    policies = []
-    for i in range(pressure.shape[0]):
-        values = np.vstack([stack("value", i, 2), deadline_value[i][None]])
-        policies.append(
-            Policy(
-                first=first,
-                times=times,
-                pressure=pressure[i],
-                row=stack("row", i, m),
-                col=stack("col", i, n),
-                values=values,
-                agree=stack("agree", i, len(model.outcome_ids)),
-                outcome_ids=model.outcome_ids,
-                default_outcome=model.default_outcome,
-                degenerate=np.array([s.degenerate[i] for s in steps], dtype=bool),
-                equilibria=np.array([s.count[i] for s in steps], dtype=np.int64),
-                reasons=tuple(s.reasons[i] for s in steps),
-            )
+    return [
+        Policy(
+            first=first,
+            times=times,
+            pressure=pressure[i],
+            row=row[i].reshape(-1, m),
+            col=col[i].reshape(-1, n),
+            values=values[i],
+            agree=agree[i].reshape(-1, len(model.outcome_ids)),
+            outcome_ids=model.outcome_ids,
+            default_outcome=model.default_outcome,
+            degenerate=degenerate[i],
+            equilibria=count[i],
+            reasons=tuple(reasons[i]),
         )
-    return policies
+        for i in range(g)
+    ]
 
 
 def _agreement(model: PayoffModel, x: FloatArray, y: FloatArray) -> FloatArray:

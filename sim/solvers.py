@@ -1,6 +1,7 @@
 """One small interface for solving many stage games: per game through nashpy, or batched.
 
-A solver maps row and column payoff arrays of shape (G, m, n) to G equilibrium sets.
+A solver maps row and column payoff arrays of shape (G, m, n) to the equilibria of the G
+games as :class:`~sim.equilibrium_arrays.EquilibriumArrays`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from functools import partial
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.equilibria import EquilibriumSet, solve
+from sim.equilibria import solve
+from sim.equilibrium_arrays import EquilibriumArrays
 from sim.scenario import EquilibriumConfig
 
 __all__ = ["BATCHED_MAX_ACTIONS", "StageSolver", "make_solver"]
 
-StageSolver = Callable[[NDArray[np.float64], NDArray[np.float64]], list[EquilibriumSet]]
+StageSolver = Callable[[NDArray[np.float64], NDArray[np.float64]], EquilibriumArrays]
 
 #: Largest game, in actions per player, the batched solver handles.
 BATCHED_MAX_ACTIONS = 6
@@ -24,8 +26,9 @@ BATCHED_MAX_ACTIONS = 6
 
 def _per_game(
     A: NDArray[np.float64], B: NDArray[np.float64], method: str, tol: float
-) -> list[EquilibriumSet]:
-    return [solve(a, b, method=method, tol=tol) for a, b in zip(A, B, strict=True)]
+) -> EquilibriumArrays:
+    sets = [solve(a, b, method=method, tol=tol) for a, b in zip(A, B, strict=True)]
+    return EquilibriumArrays.from_sets(sets, *A.shape[1:])
 
 
 def make_solver(
@@ -38,7 +41,7 @@ def make_solver(
     unless ``batched`` is False; every other method runs nashpy game by game.
     """
     if batched and config.method == "support_enumeration" and max(shape) <= BATCHED_MAX_ACTIONS:
-        from sim.batched import solve_batch
+        from sim.batched import solve_arrays
 
-        return partial(solve_batch, tol=config.tolerance)
+        return partial(solve_arrays, tol=config.tolerance)
     return partial(_per_game, method=config.method, tol=config.tolerance)

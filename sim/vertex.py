@@ -67,11 +67,11 @@ from sim.equilibria import (
     DEGENERACY_TOL,
     DUPLICATE_TOL,
     PROBABILITY_TOL,
-    Equilibrium,
     EquilibriumSet,
     GameError,
     validate_game,
 )
+from sim.equilibrium_arrays import EquilibriumArrays
 
 __all__ = [
     "MAX_ACTIONS",
@@ -80,6 +80,7 @@ __all__ = [
     "NO_EQUILIBRIUM_FOUND",
     "ORDER_DECIMALS",
     "game_batch",
+    "vertex_enumeration_arrays",
     "vertex_enumeration_batch",
     "vertex_enumeration_one",
 ]
@@ -191,15 +192,38 @@ def vertex_enumeration_batch(
         If the games do not share one shape, a side is out of range, a payoff is not finite,
         or ``tol`` is not in (0, 1).
     """
+    return vertex_enumeration_arrays(A, B, tol).sets()
+
+
+def vertex_enumeration_arrays(
+    A: ArrayLike | Sequence[ArrayLike],
+    B: ArrayLike | Sequence[ArrayLike],
+    tol: float = DEGENERACY_TOL,
+) -> EquilibriumArrays:
+    """:func:`vertex_enumeration_batch` with the result as arrays (no per-equilibrium objects).
+
+    Raises
+    ------
+    GameError
+        As :func:`vertex_enumeration_batch`.
+    """
     a, b = game_batch(A, B)
     if not 0 < tol < 1:
         raise GameError(f"tol must lie strictly between 0 and 1; got {tol}")
     G, m, n = a.shape
     chunk = max(1, _CHUNK_ENTRIES // (comb(m + n, m) * (m * m + n * n)))
-    results: list[EquilibriumSet] = []
-    for start in range(0, G, chunk):
-        results += _solve_chunk(a[start : start + chunk], b[start : start + chunk], tol)
-    return results
+    parts = [
+        (
+            np.arange(start, min(G, start + chunk)),
+            _solve_chunk(a[start : start + chunk], b[start : start + chunk], tol),
+        )
+        for start in range(0, G, chunk)
+    ]
+    if len(parts) == 1:
+        return parts[0][1]
+    if not parts:
+        return _empty(m, n)
+    return EquilibriumArrays.merge(parts)
 
 
 def game_batch(
@@ -252,7 +276,7 @@ def _shape_of(game: ArrayLike) -> tuple[int, ...] | str:
         return "ragged"
 
 
-def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> list[EquilibriumSet]:
+def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> EquilibriumArrays:
     """Vertex enumeration for one chunk of games, one result per game."""
     m, n = A.shape[1:]
     rows = _vertices(np.swapaxes(_unit_range(B), 1, 2), tol, shift=0)
@@ -431,23 +455,40 @@ def _assemble(
     col_value: FloatArray,
     degenerate: BoolArray,
     dropped: IntArray,
-) -> list[EquilibriumSet]:
-    """One :class:`EquilibriumSet` per game from equilibria sorted by game, duplicates
-    dropped (:func:`_distinct`)."""
+) -> EquilibriumArrays:
+    """The result of a chunk from equilibria sorted by game, duplicates dropped
+    (:func:`_distinct`)."""
     unique = _distinct(found)
-    row, col = found.row[unique], found.col[unique]
-    row.setflags(write=False)
-    col.setflags(write=False)
-    equilibria = list(
-        map(Equilibrium, row, col, row_value[unique].tolist(), col_value[unique].tolist())
-    )
     counts = np.bincount(found.game[unique], minlength=degenerate.size)
-    ends = np.cumsum(counts).tolist()
-    starts = (np.cumsum(counts) - counts).tolist()
-    return [
-        EquilibriumSet(tuple(equilibria[a:z]), METHOD, bool(d), _flags(int(k), z > a))
-        for a, z, d, k in zip(starts, ends, degenerate.tolist(), dropped.tolist(), strict=True)
-    ]
+    flags = {
+        g: _flags(k, counts[g] > 0)
+        for g in np.flatnonzero((dropped > 0) | (counts == 0)).tolist()
+        for k in (int(dropped[g]),)
+    }
+    return EquilibriumArrays(
+        found.game[unique].astype(np.intp),
+        found.row[unique],
+        found.col[unique],
+        row_value[unique],
+        col_value[unique],
+        degenerate,
+        (METHOD,) * degenerate.size,
+        flags,
+    )
+
+
+def _empty(m: int, n: int) -> EquilibriumArrays:
+    """The result for no games."""
+    none = np.zeros(0)
+    return EquilibriumArrays(
+        np.zeros(0, dtype=np.intp),
+        np.zeros((0, m)),
+        np.zeros((0, n)),
+        none,
+        none,
+        np.zeros(0, dtype=bool),
+        (),
+    )
 
 
 def _distinct(found: _Found) -> BoolArray:

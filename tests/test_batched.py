@@ -19,8 +19,9 @@ from numpy.typing import NDArray
 from strategies import float_games, generic_games, integer_games
 
 import sim.batched
-from sim.batched import solve_batch, solve_one
+from sim.batched import DOMINANCE, solve_arrays, solve_batch, solve_one
 from sim.equilibria import BEST_RESPONSE_TOL, EquilibriumSet
+from sim.vertex import vertex_enumeration_batch, vertex_enumeration_one
 
 FloatArray = NDArray[np.float64]
 Profile = tuple[FloatArray, FloatArray]
@@ -175,9 +176,51 @@ def test_every_game_is_solved_and_non_degenerate_ones_match_nashpy(
     found = solve_one(A, B)
     assert_mutual_best_responses(A, B, found)
     if found.degenerate:
-        assert found.method == "vertex_enumeration"
+        assert found.method in ("vertex_enumeration", DOMINANCE)
+        assert_same_sets(found, vertex_enumeration_one(A, B))
     else:
         assert_matches_nashpy(A, B, found)
+
+
+def assert_same_sets(found: EquilibriumSet, expected: EquilibriumSet) -> None:
+    """The same equilibria in the same order, with the same payoffs."""
+    assert len(found.equilibria) == len(expected.equilibria)
+    for e, f in zip(found.equilibria, expected.equilibria, strict=True):
+        np.testing.assert_allclose(e.row, f.row, atol=1e-12)
+        np.testing.assert_allclose(e.col, f.col, atol=1e-12)
+        assert e.row_payoff == pytest.approx(f.row_payoff, abs=1e-12)
+        assert e.col_payoff == pytest.approx(f.col_payoff, abs=1e-12)
+
+
+def test_degenerate_games_get_vertex_enumerations_sets_with_or_without_dominance() -> None:
+    """Small-integer games are mostly degenerate; those that iterated strict dominance
+    solves get the one profile vertex enumeration also finds, the rest its whole set."""
+    rng = np.random.default_rng(7)
+    for shape in [(2, 2), (3, 3), (2, 4), (4, 3)]:
+        A = rng.integers(-3, 4, (400, *shape)).astype(float)
+        B = rng.integers(-3, 4, (400, *shape)).astype(float)
+        found = solve_batch(A, B)
+        degenerate = [g for g, f in enumerate(found) if f.degenerate]
+        methods = {found[g].method for g in degenerate}
+        assert methods == {"vertex_enumeration", DOMINANCE}, shape
+        expected = vertex_enumeration_batch(A[degenerate], B[degenerate])
+        for g, e in zip(degenerate, expected, strict=True):
+            assert_same_sets(found[g], e)
+            if found[g].method == DOMINANCE:
+                assert len(found[g].equilibria) == 1 and found[g].equilibria[0].pure
+
+
+def test_solve_arrays_holds_the_same_equilibria_as_the_sets() -> None:
+    rng = np.random.default_rng(11)
+    A = rng.integers(-2, 3, (300, 3, 3)).astype(float)
+    B = rng.normal(size=(300, 3, 3))
+    arrays = solve_arrays(A, B)
+    sets = solve_batch(A, B)
+    assert arrays.counts.tolist() == [len(s.equilibria) for s in sets]
+    assert arrays.degenerate.tolist() == [s.degenerate for s in sets]
+    for g in (0, 17, 299, -1):
+        assert_same_sets(arrays[g], sets[g])
+        assert arrays[g].method == sets[g].method
 
 
 def test_matching_pennies_has_one_half_half_equilibrium() -> None:

@@ -107,3 +107,24 @@ def test_finite_horizon_rubinstein_shares(rounds: int, d: float) -> None:
     share = (1 - (-d) ** rounds) / (1 + d)
     assert policy.values[0] == pytest.approx([share, 1 - share], abs=1e-12)
     assert policy.p_agree[0] == pytest.approx(1.0)  # agreement without delay
+
+
+@pytest.mark.parametrize("rule", ["payoff_dominant", "first_found", "max_entropy", "risk_dominant"])
+def test_batched_selection_agrees_with_select_game_by_game(rule: str) -> None:
+    """The backward induction skips building objects where a rule has nothing to choose;
+    its picks and reasons must be what :func:`sim.selection.select` says for every game."""
+    from sim.batched import solve_arrays
+    from sim.deadline import _select
+    from sim.selection import select
+
+    rng = np.random.default_rng(5)
+    A = rng.integers(-2, 3, (200, 2, 2)).astype(float)
+    B = rng.integers(-2, 3, (200, 2, 2)).astype(float)
+    found = solve_arrays(A, B)
+    index, reasons = _select(found, rule, A, B)
+    assert (found.counts == 1).any() and (found.counts > 1).any()
+    for g, s in enumerate(found.sets()):
+        expected = select(s, rule, A[g], B[g])
+        assert reasons[g] == expected.reason
+        np.testing.assert_array_equal(found.row[index[g]], expected.equilibrium.row)
+        np.testing.assert_array_equal(found.col[index[g]], expected.equilibrium.col)
