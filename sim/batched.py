@@ -217,22 +217,23 @@ def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> EquilibriumArrays:
     The scan works on action-major arrays (``At[i, j, g]``, ``Bt[j, i, g]``): with the
     games on the last, contiguous axis every numpy call runs over all games at once.
     """
-    At = np.ascontiguousarray(_unit_range(A).transpose(1, 2, 0))
-    Bt = np.ascontiguousarray(_unit_range(B).transpose(2, 1, 0))
+    At = _unit_range(np.ascontiguousarray(A.transpose(1, 2, 0)))
+    Bt = _unit_range(np.ascontiguousarray(B.transpose(2, 1, 0)))
     hits, degenerate = _scan_pure(At, Bt, tol)
     found = [hits]
     for k in range(2, min(A.shape[1:]) + 1):
         hits, flagged = _scan_support_size(At, Bt, k, tol)
         found.append(hits)
         degenerate |= flagged
-    return _assemble(A, B, _merge(found), degenerate)
+    return _assemble(A, B, (At, Bt), _merge(found), degenerate)
 
 
-def _unit_range(M: FloatArray) -> FloatArray:
-    """Map each game's matrix affinely onto [0, 1] (a constant matrix onto 0)."""
-    low = M.min(axis=(1, 2), keepdims=True)
-    span = M.max(axis=(1, 2), keepdims=True) - low
-    unit: FloatArray = (M - low) / np.where(span > 0, span, 1.0)
+def _unit_range(Mt: FloatArray) -> FloatArray:
+    """Map each game's matrix affinely onto [0, 1] (a constant matrix onto 0); ``Mt`` is
+    action-major, games on the last axis (reductions over the leading axes are fast)."""
+    low = Mt.min(axis=(0, 1))
+    span = Mt.max(axis=(0, 1)) - low
+    unit: FloatArray = (Mt - low) / np.where(span > 0, span, 1.0)
     return unit
 
 
@@ -346,24 +347,48 @@ def _solve_tied_lapack(diff: FloatArray, tol: float) -> _Tied:
 
 
 def _conditioning(diff: FloatArray, det: FloatArray, tol: float) -> BoolArray:
-    """Which systems ``[D; 1']`` are well conditioned: ``s_min > tol * s_max``.
+    """Which systems ``M = [D; 1']`` are well conditioned: ``s_min > tol * s_max``.
 
-    Since ``|det| <= s_min s_max^(k-1)`` and ``s_max`` is at most the Frobenius norm ``f``,
-    every system with ``|det| > tol f^k`` is; only the rare rest get singular values.
+    With ``f`` the Frobenius norm of ``M`` and ``a`` that of its adjugate (for ``k <= 3``;
+    ``a**2`` is the sum over ``j`` of the products of all squared singular values but the
+    ``j``-th): ``|det| / (a f) <= s_min / s_max <= k |det| / (a f)``. So a system is usable
+    when the lower bound exceeds ``tol``, singular when the upper one does not (every
+    exactly singular system, the common case in games with ties), and only the few in
+    between get singular values. For ``k > 3``, ``|det| <= s_min f^(k-1)`` gives the
+    first test alone.
     """
     k = diff.shape[1]
-    squares = np.square(diff).reshape(-1, *det.shape)
-    frobenius_sq = squares.sum(axis=0) + k
-    bound = frobenius_sq ** (k // 2) if k > 3 else frobenius_sq.copy()
-    if k % 2:
-        bound *= np.sqrt(frobenius_sq)
-    bound *= tol
-    usable: BoolArray = np.abs(det) > bound
-    doubtful = ~usable
+    squares = np.square(diff).reshape(k - 1, k, *det.shape)
+    row_sq = squares.sum(axis=1)  # (k - 1, ...): each row of D
+    frobenius_sq = row_sq.sum(axis=0) + k
+    if k <= 3:
+        scale = tol * np.sqrt(frobenius_sq * _adjugate_sq(diff, row_sq, frobenius_sq))
+        usable: BoolArray = np.abs(det) > scale
+        doubtful = ~usable & (k * np.abs(det) > scale)
+    else:
+        usable = np.abs(det) > tol * np.sqrt(frobenius_sq) ** k
+        doubtful = ~usable
     if doubtful.any():
         values = np.linalg.svd(_bordered(diff[:, :, doubtful]), compute_uv=False)
         usable[doubtful] = values[..., -1] > tol * values[..., 0]
     return usable
+
+
+def _adjugate_sq(diff: FloatArray, row_sq: FloatArray, frobenius_sq: FloatArray) -> FloatArray:
+    """Squared Frobenius norm of the adjugate of ``[D; 1']`` for ``k`` = 2 or 3.
+
+    For ``k = 2`` it equals that of the matrix. For ``k = 3`` the adjugate's rows are the
+    cross products of pairs of rows ``d0, d1, 1``, and ``|u x w|^2 = |u|^2 |w|^2 - (u.w)^2``.
+    """
+    if diff.shape[1] == 2:
+        return frobenius_sq
+    d0, d1 = diff[0], diff[1]
+    dot = (d0 * d1).sum(axis=0)
+    sums = diff.sum(axis=1)  # (2, ...)
+    cross = row_sq[0] * row_sq[1] - dot * dot
+    adjugate = cross + 3 * row_sq[0] - sums[0] ** 2 + 3 * row_sq[1] - sums[1] ** 2
+    clipped: FloatArray = np.maximum(adjugate, 0.0)  # rounding can leave -1e-17 for 0
+    return clipped
 
 
 def _pure_payoffs(own: FloatArray, support: IntArray, weights: FloatArray) -> FloatArray:
@@ -442,10 +467,15 @@ def _best_response_gaps(
 
 
 def _assemble(
-    A: FloatArray, B: FloatArray, hits: _Hits, degenerate: BoolArray
+    A: FloatArray,
+    B: FloatArray,
+    unit: tuple[FloatArray, FloatArray],
+    hits: _Hits,
+    degenerate: BoolArray,
 ) -> EquilibriumArrays:
     """The chunk's result: support-enumeration hits for non-degenerate games; for degenerate
-    ones, iterated strict dominance when it leaves one profile, else vertex enumeration."""
+    ones, iterated strict dominance when it leaves one profile, else vertex enumeration.
+    ``unit`` holds the scan's action-major payoffs on [0, 1] (``At``, ``Bt``)."""
     row_value, col_value, verified = _best_response_gaps(A, B, hits)
     keep = verified & ~degenerate[hits.game]
     G = A.shape[0]
@@ -465,7 +495,8 @@ def _assemble(
         return regular
     fallback = _Hits(hits.game[verified], hits.row[verified], hits.col[verified])
     parts = [(np.flatnonzero(~degenerate), _subset(regular, np.flatnonzero(~degenerate)))]
-    return EquilibriumArrays.merge(parts + _degenerate_parts(A, B, games, fallback))
+    At, Bt = (M[:, :, games] for M in unit)
+    return EquilibriumArrays.merge(parts + _degenerate_parts(A, B, At, Bt, games, fallback))
 
 
 def _subset(result: EquilibriumArrays, games: IntArray) -> EquilibriumArrays:
@@ -486,7 +517,7 @@ def _subset(result: EquilibriumArrays, games: IntArray) -> EquilibriumArrays:
 
 
 def _degenerate_parts(
-    A: FloatArray, B: FloatArray, games: IntArray, fallback: _Hits
+    A: FloatArray, B: FloatArray, At: FloatArray, Bt: FloatArray, games: IntArray, fallback: _Hits
 ) -> list[tuple[IntArray, EquilibriumArrays]]:
     """Results for the degenerate ``games``, flagged degenerate.
 
@@ -496,7 +527,7 @@ def _degenerate_parts(
     enumeration finds nothing verifiable keeps its verified support-enumeration equilibria
     and the flag :data:`VERTEX_ENUMERATION_FAILED`.
     """
-    rows, cols, solved = _dominance_solved(A[games], B[games])
+    rows, cols, solved = _dominance_solved(At, Bt)
     parts = []
     if solved.any():
         parts.append(
@@ -541,19 +572,18 @@ def _fallback(A: FloatArray, B: FloatArray, games: IntArray, hits: _Hits) -> Equ
     )
 
 
-def _dominance_solved(A: FloatArray, B: FloatArray) -> tuple[IntArray, IntArray, BoolArray]:
+def _dominance_solved(At: FloatArray, Bt: FloatArray) -> tuple[IntArray, IntArray, BoolArray]:
     """Iterated elimination of pure strategies strictly dominated by pure strategies.
 
-    A row is eliminated when another surviving row beats it by more than
-    :data:`DOMINANCE_MARGIN` (on payoffs mapped onto [0, 1]) against every surviving column,
-    and likewise for columns; order does not matter for strict dominance. Returns the
-    surviving row and column of each game and whether exactly one profile survives.
+    ``At[i, j, g]`` and ``Bt[j, i, g]`` are the players' payoffs mapped onto [0, 1]. A row
+    is eliminated when another surviving row beats it by more than
+    :data:`DOMINANCE_MARGIN` against every surviving column, and likewise for columns;
+    order does not matter for strict dominance. Returns the surviving row and column of
+    each game and whether exactly one profile survives.
     """
-    m, n = A.shape[1:]
-    rows_beat = _beats(_unit_range(A))  # (G, r, r', n): row r' beats row r against column
-    cols_beat = _beats(_unit_range(B).transpose(0, 2, 1))  # (G, c, c', m)
-    alive_r = np.ones((A.shape[0], m), dtype=bool)
-    alive_c = np.ones((A.shape[0], n), dtype=bool)
+    m, n, G = At.shape
+    rows_beat, cols_beat = _beats(At), _beats(Bt)
+    alive_r, alive_c = np.ones((m, G), dtype=bool), np.ones((n, G), dtype=bool)
     for _ in range(m + n - 2):
         dominated_r = _dominated(rows_beat, alive_r, alive_c)
         dominated_c = _dominated(cols_beat, alive_c, alive_r)
@@ -561,22 +591,22 @@ def _dominance_solved(A: FloatArray, B: FloatArray) -> tuple[IntArray, IntArray,
             break
         alive_r &= ~dominated_r
         alive_c &= ~dominated_c
-    solved = (alive_r.sum(axis=1) == 1) & (alive_c.sum(axis=1) == 1)
-    return alive_r.argmax(axis=1), alive_c.argmax(axis=1), solved
+    solved = (np.count_nonzero(alive_r, axis=0) == 1) & (np.count_nonzero(alive_c, axis=0) == 1)
+    return alive_r.argmax(axis=0), alive_c.argmax(axis=0), solved
 
 
 def _beats(own: FloatArray) -> BoolArray:
-    """``(G, a, a2, k)``: the player's action ``a2`` pays more than ``a`` by more than
-    :data:`DOMINANCE_MARGIN` against the opponent's action ``k`` (``own`` is ``(G, a, k)``)."""
-    beats: BoolArray = own[:, None, :, :] - own[:, :, None, :] > DOMINANCE_MARGIN
+    """``(a, a2, k, G)``: the player's action ``a2`` pays more than ``a`` by more than
+    :data:`DOMINANCE_MARGIN` against the opponent's action ``k`` (``own`` is ``(a, k, G)``)."""
+    beats: BoolArray = own[None, :] - own[:, None] > DOMINANCE_MARGIN
     return beats
 
 
 def _dominated(beats: BoolArray, alive: BoolArray, opponent_alive: BoolArray) -> BoolArray:
-    """Which surviving actions a surviving action beats against every surviving opponent
-    action."""
-    everywhere = (beats | ~opponent_alive[:, None, None, :]).all(axis=-1)
-    dominated: BoolArray = (everywhere & alive[:, None, :]).any(axis=-1) & alive
+    """Which surviving actions ``(a, G)`` a surviving action beats against every surviving
+    opponent action."""
+    everywhere = np.logical_and.reduce(beats | ~opponent_alive[None, None], axis=2)
+    dominated: BoolArray = np.logical_or.reduce(everywhere & alive[None], axis=1) & alive
     return dominated
 
 

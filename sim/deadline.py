@@ -9,6 +9,7 @@ one (possibly mixed) equilibrium per epoch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -21,9 +22,9 @@ from sim.errors import SimError
 from sim.schedule import Schedule
 from sim.selection import select
 from sim.solvers import StageSolver
-from sim.stagegame import PayoffModel
+from sim.stagegame import PayoffModel, stack_models
 
-__all__ = ["Policy", "solve_deadline"]
+__all__ = ["Policy", "solve_deadline", "solve_deadlines"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -134,28 +135,55 @@ def solve_deadline(
     first:
         The epoch to solve from (receding horizon); earlier epochs are not solved.
     """
+    return solve_deadlines([(model, pressure, deadline_pressure)], schedule, solver, rule, first)[0]
+
+
+def solve_deadlines(
+    blocks: Sequence[tuple[PayoffModel, FloatArray, FloatArray]],
+    schedule: Schedule,
+    solver: StageSolver,
+    rule: str,
+    first: int = 0,
+) -> list[list[Policy]]:
+    """Backward induction for several payoff models on one schedule, together.
+
+    Each block is ``(model, pressure, deadline_pressure)`` as in :func:`solve_deadline`;
+    the models must share their players' actions and outcomes (the same scenario at
+    different parameter values). At every epoch the stage games of all blocks go to the
+    solver in one call, so that a sweep solves many games per numpy call. Returns the
+    policies of each block.
+    """
     if rule == "all":
         raise SimError("selection 'all' is for analysis; the deadline game needs one rule")
+    if not blocks:
+        return []
     live = schedule.live
-    pressure = np.atleast_2d(np.asarray(pressure, dtype=np.float64))
-    g = pressure.shape[0]
-    times = schedule.times[:live]
-    days = schedule.live_days
-    value = at_deadline = model.default_payoffs(np.asarray(deadline_pressure).reshape(g))
+    times, days = schedule.times[:live], schedule.live_days
+    models = [model for model, _, _ in blocks]
+    pressure = [np.atleast_2d(np.asarray(p, dtype=np.float64)) for _, p, _ in blocks]
+    sizes = np.cumsum([0] + [p.shape[0] for p in pressure])
+    at_deadline = [
+        model.default_payoffs(np.asarray(end).reshape(p.shape[0]))
+        for model, p, (_, _, end) in zip(models, pressure, blocks, strict=True)
+    ]
+    value = np.concatenate(at_deadline)
+    model = stack_models(models) if len(models) > 1 else models[0]
+    which = np.repeat(np.arange(len(models)), np.diff(sizes)) if len(models) > 1 else None
+    both = np.concatenate(pressure)
     steps: list[_Step] = []
     for k in range(live - 1, first - 1, -1):
-        A, B = model.stage(
-            k,
-            times[k] / schedule.window_hours,
-            pressure[:, k],
-            days[k],
-            value,
-            schedule.discount_per_day ** days[k],
-        )
+        elapsed, discount = times[k] / schedule.window_hours, schedule.discount_per_day ** days[k]
+        A, B = model.stage(k, elapsed, both[:, k], days[k], value, discount, which=which)
         step = _Step.solve(model, solver(A, B), rule, A, B)
         steps.append(step)
         value = step.value
-    return _policies(model, steps[::-1], times[first:], pressure[:, first:], at_deadline, first)
+    steps.reverse()
+    return [
+        _policies(model, [s.part(a, z) for s in steps], times[first:], p[:, first:], end, first)
+        for model, p, end, a, z in zip(
+            models, pressure, at_deadline, sizes[:-1], sizes[1:], strict=True
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -169,6 +197,18 @@ class _Step:
     degenerate: NDArray[np.bool_]
     count: NDArray[np.int64]
     reasons: tuple[str, ...]
+
+    def part(self, a: int, z: int) -> _Step:
+        """Batch elements ``a`` to ``z - 1``."""
+        return _Step(
+            self.row[a:z],
+            self.col[a:z],
+            self.value[a:z],
+            self.agree[a:z],
+            self.degenerate[a:z],
+            self.count[a:z],
+            self.reasons[a:z],
+        )
 
     @classmethod
     def solve(
@@ -195,10 +235,14 @@ def _select(
     where the rule has nothing to choose (one equilibrium, for the rules whose reason does
     not depend on the payoffs)."""
     index = found.starts.copy()
-    simple = found.counts == 1 if rule in _ONLY_REASON else np.zeros(len(found), dtype=bool)
+    if rule not in _ONLY_REASON:
+        simple = np.zeros(len(found), dtype=bool)
+        said = dict.fromkeys(found.method, "")
+    else:
+        simple = found.counts == 1
+        said = {method: _ONLY_REASON[rule].format(method=method) for method in set(found.method)}
     reasons = [
-        _ONLY_REASON[rule].format(method=method) if s else ""
-        for s, method in zip(simple.tolist(), found.method, strict=True)
+        said[method] if s else "" for s, method in zip(simple.tolist(), found.method, strict=True)
     ]
     for g in np.flatnonzero(~simple).tolist():
         picked = select(found[g], rule, A[g], B[g])
@@ -257,8 +301,8 @@ def _policies(
 
 def _agreement(model: PayoffModel, x: FloatArray, y: FloatArray) -> FloatArray:
     """(G, O) probability of each outcome's profiles under the strategies x, y."""
-    joint = x[:, :, None] * y[:, None, :]
-    out = np.zeros((x.shape[0], len(model.outcome_ids)))
-    for o in range(len(model.outcome_ids)):
-        out[:, o] = (joint * (model.outcome_of_cell == o)).sum(axis=(1, 2))
+    joint = (x[:, :, None] * y[:, None, :]).reshape(x.shape[0], -1)
+    cells = model.outcome_of_cell.reshape(-1)
+    which = cells[:, None] == np.arange(len(model.outcome_ids))[None, :]
+    out: FloatArray = joint @ which.astype(np.float64)
     return out

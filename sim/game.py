@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.deadline import Policy, solve_deadline
+from sim.deadline import Policy, solve_deadline, solve_deadlines
 from sim.equilibria import EquilibriumSet
 from sim.pressure import PressureModel, build_pressure
 from sim.scenario import Scenario
@@ -17,7 +17,7 @@ from sim.schedule import HOURS_PER_DAY, Schedule, build_schedule
 from sim.solvers import StageSolver, make_solver
 from sim.stagegame import PayoffModel, compile_payoffs
 
-__all__ = ["Game"]
+__all__ = ["Game", "solve_policies"]
 
 FloatArray = NDArray[np.float64]
 
@@ -142,3 +142,46 @@ class Game:
     def equilibria(self, A: FloatArray, B: FloatArray) -> EquilibriumSet:
         """All equilibria of one stage game with the scenario's method."""
         return self.solver(A[None], B[None])[0]
+
+
+def solve_policies(requests: Sequence[tuple[Game, Sequence[float | None]]]) -> list[list[Policy]]:
+    """Policies from epoch 0 for several games, each at several observed pressure levels.
+
+    The games are one scenario at different parameter values (a sweep's points). Those that
+    share a schedule, an equilibrium configuration and a payoff shape are solved in one
+    backward induction (:func:`sim.deadline.solve_deadlines`), so every numpy call of the
+    stage-game solver works on the stage games of all of them. Returns, for each request,
+    the policies in the order of its levels (``None`` is the scheduled level), equal to
+    ``game.policies(0, levels)``.
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, (game, _) in enumerate(requests):
+        groups.setdefault(_solved_alike(game), []).append(i)
+    out: list[list[Policy]] = [[] for _ in requests]
+    for members in groups.values():
+        blocks = []
+        for i in members:
+            game, levels = requests[i]
+            paths, ends = zip(*(game.forecast(0, lv) for lv in levels), strict=True)
+            blocks.append((game.payoffs, np.array(paths), np.array(ends)))
+        lead = requests[members[0]][0]
+        solved = solve_deadlines(
+            blocks, lead.schedule, lead.solver, lead.scenario.equilibrium.selection
+        )
+        for i, policies in zip(members, solved, strict=True):
+            out[i] = policies
+    return out
+
+
+def _solved_alike(game: Game) -> tuple[object, ...]:
+    """What games must share to be solved in one backward induction."""
+    s = game.schedule
+    return (
+        s.times.tobytes(),
+        s.live,
+        s.window_hours,
+        s.discount_per_day,
+        game.scenario.equilibrium,
+        game.payoffs.shape,
+        game.payoffs.outcome_ids,
+    )

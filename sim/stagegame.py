@@ -11,7 +11,8 @@ assembled, and solved, in one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -19,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.scenario import MatrixTerm, ScalarTerm, Scenario
 
-__all__ = ["PayoffModel", "Term", "compile_payoffs"]
+__all__ = ["PayoffModel", "Term", "compile_payoffs", "stack_models"]
 
 FloatArray = NDArray[np.float64]
 TimeProfile = Literal["constant", "elapsed", "remaining"]
@@ -77,6 +78,7 @@ class PayoffModel:
         continuation: ArrayLike,
         discount: ArrayLike = 1.0,
         live: ArrayLike = True,
+        which: NDArray[np.intp] | None = None,
     ) -> tuple[FloatArray, FloatArray]:
         """Stage games for a batch of moments.
 
@@ -90,6 +92,8 @@ class PayoffModel:
         live:
             Shape (G,): False where a decision could not take effect before the deadline, so
             that every cell continues.
+        which:
+            Shape (G,): for a model of :func:`stack_models`, the model of each element.
 
         Returns
         -------
@@ -109,11 +113,12 @@ class PayoffModel:
                 if term.continuation is not None:
                     f = f * np.broadcast_to(np.asarray(discount, np.float64), (g,))
                     f = f * cont[:, term.continuation]
+                matrix = term.matrix[None] if which is None else term.matrix[which]
                 if term.flow:
                     f = f * np.broadcast_to(np.asarray(interval_days, np.float64), (g,))
-                    total += (f[:, None, None] * term.matrix[None]) * ~ends
+                    total += (f[:, None, None] * matrix) * ~ends
                 else:
-                    total += f[:, None, None] * term.matrix[None] * ends
+                    total += f[:, None, None] * matrix * ends
             value = np.broadcast_to(np.asarray(discount, np.float64), (g,)) * cont[:, p]
             total += value[:, None, None] * ~ends
             mats.append(total)
@@ -127,6 +132,41 @@ class PayoffModel:
             for term in terms:
                 out[:, p] += _factor(term, 0, elapsed, pressure, g) * term.matrix[0, 0]
         return out
+
+
+def stack_models(models: Sequence[PayoffModel]) -> PayoffModel:
+    """One model whose term matrices hold those of ``models`` on a leading axis, for
+    :meth:`PayoffModel.stage` with ``which``: the stage games of many parameter values in
+    one call, with the same arithmetic (so the same numbers) as model by model.
+
+    Raises
+    ------
+    ValueError
+        If the models differ in anything but their term matrices (not one scenario).
+    """
+    lead = models[0]
+
+    def stacked(terms: Sequence[tuple[Term, ...]]) -> tuple[Term, ...]:
+        if any(len(t) != len(terms[0]) for t in terms):
+            raise ValueError("models to stack must have the same payoff terms")
+        rows = []
+        for alike in zip(*terms, strict=True):
+            if len({_kind(t) for t in alike}) > 1:
+                raise ValueError("models to stack must have the same payoff terms")
+            rows.append(replace(alike[0], matrix=np.stack([t.matrix for t in alike])))
+        return tuple(rows)
+
+    if any(m.outcome_ids != lead.outcome_ids or m.shape != lead.shape for m in models):
+        raise ValueError("models to stack must have the same actions and outcomes")
+    return replace(
+        lead,
+        terms=(stacked([m.terms[0] for m in models]), stacked([m.terms[1] for m in models])),
+    )
+
+
+def _kind(term: Term) -> tuple[object, ...]:
+    """Everything about a term but its matrix."""
+    return (term.component, term.pressure, term.time, term.flow, term.parity, term.continuation)
 
 
 def _batch(*arrays: ArrayLike) -> int:

@@ -128,3 +128,24 @@ def test_batched_selection_agrees_with_select_game_by_game(rule: str) -> None:
         assert reasons[g] == expected.reason
         np.testing.assert_array_equal(found.row[index[g]], expected.equilibrium.row)
         np.testing.assert_array_equal(found.col[index[g]], expected.equilibrium.col)
+
+
+def test_policies_of_many_parameter_values_solved_together_equal_each_alone() -> None:
+    """A sweep's points share each epoch's solver calls; nothing may change for a point."""
+    from sim.game import solve_policies
+
+    base = sim.load("scenarios/gsomia-2019.toml")
+    values = [(0.5, 2.0), (1.0, 3.0), (1.5, 4.5), (0.0, 1.0)]
+    games = [
+        Game.from_scenario(base.with_overrides({"us.pressure_scale": s, "korea.us_cost": c}))
+        for s, c in values
+    ]
+    shorter = Game.from_scenario(base.with_overrides({"window.days": 30.0}))
+    levels: list[float | None] = [0.0, 0.35, 1.0, None]
+    together = solve_policies([(g, levels) for g in [*games, shorter]])
+    for game, policies in zip([*games, shorter], together, strict=True):
+        for alone, joint in zip(game.policies(0, levels), policies, strict=True):
+            for field in ("row", "col", "values", "agree", "degenerate", "equilibria", "pressure"):
+                np.testing.assert_array_equal(getattr(alone, field), getattr(joint, field))
+            assert alone.reasons == joint.reasons
+    assert len(together[-1][0].times) != len(together[0][0].times)  # its own group

@@ -68,3 +68,26 @@ def test_dead_epochs_continue_everywhere() -> None:
     model = compile_payoffs(sim.load(GSOMIA))
     A, _ = model.stage(0, 0.5, 1.0, 1.0, np.array([5.0, 5.0]), 1.0, live=False)
     assert np.all(A[0] <= 5.0) and np.all(A[0] >= 5.0 - 0.02 - 1e-12)
+
+
+def test_stacked_models_give_each_models_stage_games_exactly() -> None:
+    import sim
+    from sim.stagegame import compile_payoffs, stack_models
+
+    base = sim.load("scenarios/gsomia-2019.toml")
+    models = [
+        compile_payoffs(base.with_overrides({"korea.trade_stake": v, "japan.lift_cost": w}))
+        for v, w in [(5.0, 2.0), (10.0, 4.0), (15.0, 9.0)]
+    ]
+    stacked = stack_models(models)
+    which = np.array([2, 0, 1, 1])
+    pressure = np.array([0.2, 0.5, 0.9, 1.3])
+    value = np.array([[1.0, -2.0], [0.5, 0.5], [-3.0, 2.0], [0.0, 0.0]])
+    A, B = stacked.stage(40, 0.7, pressure, 0.5, value, 0.99, which=which)
+    for g, w in enumerate(which):
+        a, b = models[w].stage(40, 0.7, pressure[g : g + 1], 0.5, value[g : g + 1], 0.99)
+        np.testing.assert_array_equal(A[g], a[0])
+        np.testing.assert_array_equal(B[g], b[0])
+    other = compile_payoffs(sim.load("scenarios/war-of-attrition-deadline.toml"))
+    with pytest.raises(ValueError, match="same"):
+        stack_models([models[0], other])
