@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linprog
 
 from sim.equilibria import BEST_RESPONSE_TOL, GameError, clean_strategy, validate_game
 
@@ -262,6 +261,8 @@ def _mixed_domination_margin(M: FloatArray, k: int) -> float:
     if not others.size:
         return -np.inf
     r, n = others.shape
+    from scipy.optimize import linprog  # on first use: it takes most of a second to import
+
     result = linprog(
         c=np.append(np.zeros(r), -1.0),
         A_ub=np.hstack([-others.T, np.ones((n, 1))]),
@@ -332,6 +333,8 @@ def maxmin(M: ArrayLike) -> tuple[float, FloatArray]:
     """
     m = np.asarray(M, dtype=np.float64)
     r, n = m.shape
+    from scipy.optimize import linprog
+
     result = linprog(
         c=np.append(np.zeros(r), -1.0),
         A_ub=np.hstack([-m.T, np.ones((n, 1))]),

@@ -18,7 +18,6 @@ from functools import partial
 from itertools import combinations, product
 from typing import Any
 
-import nashpy
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -432,8 +431,16 @@ def _vertex_enumeration(
     """
     if min(A.shape) == 1:
         return _one_action_candidates(A, B), []
-    game = nashpy.Game(_to_unit_range(A), _to_unit_range(B))
+    game = _nashpy_game(A, B)
     return _caught("vertex_enumeration", game.vertex_enumeration)
+
+
+def _nashpy_game(A: FloatArray, B: FloatArray) -> Any:
+    """nashpy's game on payoffs moved to [1, 2]. nashpy is imported here, on first use: it
+    takes most of a second to import and the batched solvers do not need it."""
+    import nashpy
+
+    return nashpy.Game(_to_unit_range(A), _to_unit_range(B))
 
 
 def _one_action_candidates(A: FloatArray, B: FloatArray) -> list[Candidate]:
@@ -455,7 +462,7 @@ def _lemke_howson(A: FloatArray, B: FloatArray, tol: float) -> tuple[list[Candid
     """
     if min(A.shape) == 1:
         return _one_action_candidates(A, B), []
-    game = nashpy.Game(_to_unit_range(A), _to_unit_range(B))
+    game = _nashpy_game(A, B)
     candidates: list[Candidate] = []
     flags: list[str] = []
     for label in range(sum(A.shape)):
