@@ -1,29 +1,40 @@
 """The discrete-event model of one path from the start to the deadline (SimPy).
 
-Processes: the decision clock (the live epochs), the exogenous pressure (dated points and
-random shocks from the path's generator), and each player. At an epoch a player reads the
-pressure; when it differs from what the current policy assumed, the player re-solves the
-remaining deadline game from now (receding horizon), then draws its action from the policy's
-(possibly mixed) strategy. An agreement takes effect after the implementation delay; if none
-has been reached, the default outcome happens at the deadline. Every change of state goes to
-the event log.
+Two processes: the decision clock and the exogenous pressure (dated points and random shocks
+from the path's generator). The clock steps through the live epochs as SimPy timeouts and at
+each one calls the two players in turn. A player reads the pressure; when it differs from
+what the current policy assumed, the player re-solves the remaining deadline game from now
+(receding horizon), then draws its action from the policy's (possibly mixed) strategy. Pressure
+news dated at the same instant as an epoch is handled before the players choose. An agreement
+takes effect after the implementation delay; if none has been reached, the default outcome
+happens at the deadline. Every change of state goes to the event log.
+
+The path records the cell played and the policy in force at each epoch and accrues the
+discounted payoffs once, at the end, from the realised payoff arrays of the game.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import simpy
+from numpy.typing import NDArray
 
 from sim.deadline import Policy
 from sim.game import Game
-from sim.pressure import draw
+from sim.pressure import PressureModel, draw
+from sim.stagegame import PayoffModel
 
 __all__ = ["EVENT_COLUMNS", "PathResult", "PolicyBook", "simulate_path"]
+
+FloatArray = NDArray[np.float64]
 
 #: Pressure difference (in pressure units) above which a player re-solves; also the grid
 #: to which shock levels are rounded, so that re-solved policies can be shared.
@@ -31,58 +42,230 @@ RESOLVE_TOLERANCE = 0.01
 
 EVENT_COLUMNS = ("hours", "actor", "event", "details")
 
+#: Kinds of pressure news, in the order they are handled at equal times.
+_POINT, _SHOCK = 0, 1
+
+#: Timeline entries: hours, kind, label (a point's event), value (the scheduled level at a
+#: point, the size of a shock).
+_News = tuple[float, int, str, float]
+_WHEN = itemgetter(0, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A policy as plain Python lists, for the per-epoch lookups of a path.
+
+    Rows are indexed by ``k - first`` as in the policy. ``draws[p][k - first]`` is player
+    p's cumulative strategy at epoch k with its last entry set to infinity, so that
+    ``bisect_right(draws, u)`` maps a uniform u to an action even when rounding leaves the
+    cumulative sum just below one (the last action, as ``min(..., m - 1)`` would give).
+    """
+
+    policy: Policy
+    first: int
+    pressure: list[float]
+    draws: tuple[list[list[float]], list[list[float]]]
+    values: list[list[float]]
+
+    @classmethod
+    def of(cls, policy: Policy) -> _Plan:
+        rows, cols = policy.cumulative
+        return cls(
+            policy=policy,
+            first=policy.first,
+            pressure=policy.pressure.tolist(),
+            draws=([[*c[:-1], math.inf] for c in rows], [[*c[:-1], math.inf] for c in cols]),
+            values=policy.values.tolist(),
+        )
+
 
 class PolicyBook:
     """Receding-horizon policies, computed once per (epoch, observed pressure on a grid).
 
     With ``persistent`` forecasts the forecast does not depend on the epoch it is made at, so
-    the policy from epoch k at level P is the tail of the policy from epoch 0 at level P: one
-    backward induction per level serves every epoch.
+    the policy from epoch k at level P is the policy from epoch 0 at level P read from row k
+    on: one backward induction per level serves every epoch. With ``scheduled`` forecasts
+    each (epoch, level) is solved from that epoch.
     """
 
-    def __init__(self, game: Game, tolerance: float = RESOLVE_TOLERANCE) -> None:
+    def __init__(
+        self, game: Game, tolerance: float = RESOLVE_TOLERANCE, initial: Policy | None = None
+    ) -> None:
         self.game = game
         self.tolerance = tolerance
+        self._persistent = game.pressure.persistent
         self._cache: dict[tuple[int, int], Policy] = {}
-        self._tails: dict[tuple[int, int], Policy] = {}
-        self.initial = game.policy()
+        self._plans: dict[tuple[int, int], _Plan] = {}
+        #: The policy on the scheduled pressure from epoch 0 (solved here when not given).
+        self.initial = game.policy() if initial is None else initial
+
+    @staticmethod
+    def grid(game: Game, tolerance: float = RESOLVE_TOLERANCE) -> list[float]:
+        """The levels :meth:`prepare` solves by default (none with scheduled forecasts).
+
+        Every level on the grid from 0 to the highest scheduled pressure plus five times the
+        typical shock.
+        """
+        if not game.pressure.persistent:
+            return []
+        return np.arange(0.0, game.pressure_ceiling() + tolerance, tolerance).tolist()
 
     def get(self, first: int, level: float) -> Policy:
-        """The policy from live epoch ``first`` given the observed ``level`` (on the grid)."""
-        step = round(level / self.tolerance)
-        if not self.game.pressure.persistent:
-            return self._solved(first, step)
-        key = (first, step)
-        if key not in self._tails:
-            self._tails[key] = self._solved(0, step).tail(first)
-        return self._tails[key]
+        """The policy in force from live epoch ``first`` given the observed ``level``.
 
-    def prepare(self, levels: Sequence[float] | None = None) -> None:
-        """Solve the policies for many levels (persistent forecasts) in one batched call.
-
-        By default, every level on the grid from 0 to the highest scheduled pressure plus
-        five times the typical shock.
+        The level is rounded to the grid. With persistent forecasts the policy is the one
+        solved from epoch 0 (its ``first`` is 0); read it at row ``k - policy.first``.
         """
-        if not self.game.pressure.persistent:
-            return
-        if levels is None:
-            levels = np.arange(
-                0.0, self.game.pressure_ceiling() + self.tolerance, self.tolerance
-            ).tolist()
-        steps = sorted({round(v / self.tolerance) for v in levels} - {k for _, k in self._cache})
-        if steps:
-            solved = self.game.policies(0, [k * self.tolerance for k in steps])
-            self._cache.update({(0, k): p for k, p in zip(steps, solved, strict=True)})
-
-    def _solved(self, first: int, step: int) -> Policy:
-        key = (first, step)
-        if key not in self._cache:
-            self._cache[key] = self.game.policy(first, step * self.tolerance)
-        return self._cache[key]
+        return self._solved(self._key(first, level))
 
     @property
     def solved(self) -> int:
         return len(self._cache)
+
+    def prepare(self, levels: Sequence[float] | None = None) -> None:
+        """Solve the policies for many levels (persistent forecasts) in one batched call.
+
+        By default the levels of :meth:`grid`; levels already solved are skipped.
+        """
+        if not self._persistent:
+            return
+        wanted = self.grid(self.game, self.tolerance) if levels is None else levels
+        steps = sorted({round(v / self.tolerance) for v in wanted} - {k for _, k in self._cache})
+        if steps:
+            on_grid = [k * self.tolerance for k in steps]
+            self.add(on_grid, self.game.policies(0, on_grid))
+
+    def add(self, levels: Sequence[float], policies: Sequence[Policy]) -> None:
+        """Policies solved elsewhere from epoch 0 at these observed levels (on the grid, as
+        :meth:`grid` gives them), e.g. many games' together by :func:`sim.game.solve_policies`.
+        """
+        for level, policy in zip(levels, policies, strict=True):
+            if policy.first != 0:
+                raise ValueError(f"policy from epoch {policy.first}, not from epoch 0")
+            self._cache[self._key(0, level)] = policy
+
+    def _key(self, first: int, level: float) -> tuple[int, int]:
+        return (0 if self._persistent else first), round(level / self.tolerance)
+
+    def _solved(self, key: tuple[int, int]) -> Policy:
+        if key not in self._cache:
+            first, step = key
+            self._cache[key] = self.game.policy(first, step * self.tolerance)
+        return self._cache[key]
+
+    def _plan(self, first: int, level: float) -> _Plan:
+        """:meth:`get` as plain lists (cached), for the paths."""
+        key = (0 if self._persistent else first), round(level / self.tolerance)  # _key, inlined
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _Plan.of(self._solved(key))
+        return plan
+
+    @cached_property
+    def _initial_plan(self) -> _Plan:
+        return _Plan.of(self.initial)
+
+    @cached_property
+    def _shared(self) -> _Shared:
+        return _Shared.of(self.game)
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """A game's constants as a path reads them, built once per :class:`PolicyBook`.
+
+    ``linear`` stacks ``Game.realised``'s base and slope, shape (L, 4, m, n), so that one
+    gather gives both for the cells played; ``coupled`` says whether any continuation term
+    makes a path's payoff depend on the policy's continuation values.
+    """
+
+    times: list[float]
+    window: float
+    delay: float
+    level_times: FloatArray
+    ids: tuple[str, ...]
+    actions: tuple[tuple[str, ...], ...]
+    concedes: tuple[tuple[bool, ...], ...]
+    outcome_at: list[list[str | None]]
+    default_outcome: str
+    points: list[_News]
+    pressure: PressureModel
+    payoffs: PayoffModel
+    linear: FloatArray
+    coupling: FloatArray
+    coupled: bool
+    discount: FloatArray
+    step: FloatArray
+    deadline_discount: float
+
+    @classmethod
+    def of(cls, game: Game) -> _Shared:
+        schedule, players, model = game.schedule, game.scenario.players, game.payoffs
+        times = game.live_times.tolist()
+        cells = model.outcome_of_cell.tolist()
+        base, slope, coupling = game.realised
+        return cls(
+            times=times,
+            window=schedule.window_hours,
+            delay=schedule.delay_hours,
+            level_times=np.append(game.live_times, schedule.window_hours),
+            ids=tuple(p.id for p in players),
+            actions=tuple(tuple(p.actions) for p in players),
+            concedes=tuple(tuple(a in p.concessions for a in p.actions) for p in players),
+            outcome_at=[[model.outcome_ids[c] if c >= 0 else None for c in row] for row in cells],
+            default_outcome=model.default_outcome,
+            points=_points(game),
+            pressure=game.pressure,
+            payoffs=model,
+            linear=np.concatenate([base, slope], axis=1),
+            coupling=coupling,
+            coupled=bool(np.any(coupling != 0.0)),
+            discount=np.array([game.discount_at(t) for t in times], dtype=np.float64),
+            step=np.array(
+                [schedule.discount_per_day ** float(d) for d in schedule.live_days.tolist()],
+                dtype=np.float64,
+            ),
+            deadline_discount=game.discount_at(schedule.window_hours),
+        )
+
+    def accrue(
+        self, rows: list[int], cols: list[int], plans: list[_Plan], levels: FloatArray
+    ) -> FloatArray:
+        """Discounted payoffs of the epochs played: cells (rows, cols) under ``plans``.
+
+        Epoch k earns ``base + level * slope + coupling @ (step * V)`` in its cell
+        (``Game.realised``), V being the value of reaching epoch k + 1 under the policy in
+        force at k (the coupling term is skipped when the game has none: it would add
+        zeros); each epoch's earnings are discounted to the start and summed in order.
+        """
+        played = len(rows)
+        k = np.arange(played)
+        i = np.array(rows, dtype=np.intp)
+        j = np.array(cols, dtype=np.intp)
+        cell = self.linear[k, :, i, j]
+        stage = cell[:, :2] + levels[:played, None] * cell[:, 2:]
+        if self.coupled:
+            ahead = [plan.values[e - plan.first + 1] for e, plan in enumerate(plans)]
+            cont = np.array(ahead, dtype=np.float64).reshape(-1, 2) * self.step[:played, None]
+            stage += np.matmul(self.coupling[k, :, :, i, j], cont[:, :, None])[:, :, 0]
+        return np.asarray((stage * self.discount[:played, None]).sum(axis=0))
+
+    def at_deadline(self, level: float) -> FloatArray:
+        """The default outcome's payoffs at the deadline, discounted to the start."""
+        return np.asarray(self.payoffs.default_payoffs(level)[0] * self.deadline_discount)
+
+
+def _points(game: Game) -> list[_News]:
+    """The dated pressure points in the window, with the scheduled level at each."""
+    pressure = game.scenario.pressure
+    points = [] if pressure is None else list(pressure.points)
+    hours = [game.schedule.hours_at(p.at) for p in points]
+    levels = game.pressure.scheduled(np.array(hours, dtype=np.float64)).tolist()
+    return [
+        (h, _POINT, p.event or "", level)
+        for h, p, level in zip(hours, points, levels, strict=True)
+        if 0 <= h <= game.schedule.window_hours
+    ]
 
 
 @dataclass
@@ -99,132 +282,162 @@ class PathResult:
 
 
 class _Path:
-    """The state and processes of one simulated path."""
+    """The state and processes of one simulated path.
+
+    The path's generator draws the shocks first, then one uniform per player per live epoch
+    (player 0, then player 1, epoch by epoch), all at once; epoch k uses uniforms 2k and
+    2k + 1. Per epoch the path records the cell played and the policy in force.
+    """
 
     def __init__(self, game: Game, book: PolicyBook, rng: np.random.Generator) -> None:
-        self.game, self.book, self.rng = game, book, rng
-        self.env = simpy.Environment()
-        self.shocks = draw(game.pressure, game.schedule.window_hours, rng)
-        times = np.append(game.live_times, game.schedule.window_hours)
-        self.levels = game.pressure.realised(times, self.shocks).tolist()
-        self.shock, self.shock_at = 0.0, 0.0
-        self.policy = book.initial
-        self.epoch = 0
-        self.level = self.levels[0]
-        self.choices: list[int | None] = [None, None]
-        self.last: list[int | None] = [None, None]
+        self.book, self.tolerance = book, book.tolerance
+        self.shared = shared = book._shared if book.game is game else _Shared.of(game)
+        self.env = simpy.Environment(0.0)
+        shocks = draw(shared.pressure, shared.window, rng)
+        self.shocks: list[list[float]] = shocks.tolist()
+        self.realised = shared.pressure.realised(shared.level_times, shocks)
+        self.levels: list[float] = self.realised.tolist()
+        self.uniforms: list[float] = rng.random(2 * len(shared.times)).tolist()
+        self.plan = book._initial_plan
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.plans: list[_Plan] = []
+        self.last: tuple[int, int] | None = None
         self.first_concession: list[int | None] = [None, None]
-        self.ask = self.env.event()
-        self.answered = self.env.event()
+        self.news: simpy.Event | None = None
+        self.news_at = math.inf
+        self.shock, self.shock_at = 0.0, 0.0
         self.outcome: str | None = None
-        self.decided_at = float("nan")
+        self.reached_deadline = False
+        self.decided_at = math.nan
         self.resolves = 0
-        self.payoff = np.zeros(2)
         self.events: list[tuple[float, str, str, str]] = []
 
     def log(self, actor: str, event: str, details: str) -> None:
-        self.events.append((float(self.env.now), actor, event, details))
-
-    def pressure_now(self) -> float:
-        now = float(self.env.now)
-        return float(self.game.pressure.level(now, self.current_shock(), now))
+        self.events.append((self.env.now, actor, event, details))
 
     def current_shock(self) -> float:
-        decay = self.game.pressure.decay(float(self.env.now) - self.shock_at)
-        return float(self.shock * decay)
+        """What is left now of the shocks so far."""
+        elapsed = self.env.now - self.shock_at
+        left: float = 0.5 ** (elapsed / self.shared.pressure.shock_half_life_hours)
+        return self.shock * left
+
+    def pressure_at_point(self, hours: float, scheduled: float) -> float:
+        """The pressure now, at a dated point (``scheduled`` is the series at ``hours``)."""
+        now = self.env.now
+        if now != hours:
+            scheduled = float(self.shared.pressure.scheduled(now))
+        return self.shared.pressure.scale * max(scheduled + self.current_shock(), 0.0)
 
     def pressure_process(self) -> Generator[simpy.Event, Any, None]:
-        """Dated points (logged as they pass) and random shocks (which move the level)."""
-        scenario = self.game.scenario
-        points = [] if scenario.pressure is None else list(scenario.pressure.points)
-        timeline: list[tuple[float, str, str | float]] = [
-            (self.game.schedule.hours_at(p.at), "point", p.event or "") for p in points
-        ]
-        timeline += [(float(t), "shock", float(s)) for t, s in self.shocks]
-        for hours, kind, what in sorted(timeline, key=lambda e: (e[0], e[1])):
-            if hours < 0 or hours > self.game.schedule.window_hours:
+        """Dated points (logged as they pass) and random shocks (which move the level).
+
+        ``news`` is the timeout the process waits on and ``news_at`` its time, so that the
+        clock can let news at an epoch's instant come first.
+        """
+        env, shared, timeout, events = self.env, self.shared, self.env.timeout, self.events
+        shocks: list[_News] = [(t, _SHOCK, "", s) for t, s in self.shocks]
+        for hours, kind, label, value in sorted(shared.points + shocks, key=_WHEN):
+            if hours < 0 or hours > shared.window:
                 continue
-            yield self.env.timeout(hours - float(self.env.now))
-            if kind == "shock":
-                self.shock, self.shock_at = self.current_shock() + float(what), float(hours)
-                self.log("pressure", "shock", f"size={float(what):.4f}")
+            delay = hours - env.now
+            self.news_at, self.news = env.now + delay, timeout(delay)
+            yield self.news
+            if kind == _SHOCK:
+                self.shock, self.shock_at = self.current_shock() + value, hours
+                events.append((env.now, "pressure", "shock", f"size={value:.4f}"))
             else:
-                self.log("pressure", "scheduled", f"{what} level={self.pressure_now():.4f}")
+                level = self.pressure_at_point(hours, value)
+                self.log("pressure", "scheduled", f"{label} level={level:.4f}")
+        self.news_at = math.inf
 
     def clock(self) -> Generator[simpy.Event, Any, None]:
-        """Call each live epoch, settle the profile, and end the path."""
-        game, env = self.game, self.env
-        for k, t in enumerate(game.live_times):
-            yield env.timeout(float(t) - float(env.now))
-            self.epoch = k
-            self.level = self.levels[k]
-            answered = self.answered = env.event()
-            ask, self.ask = self.ask, env.event()
-            ask.succeed(k)
-            yield answered
-            ended = self.settle(k)
+        """Call each live epoch, let the players choose, and end the path."""
+        env, shared = self.env, self.shared
+        timeout, decide = env.timeout, self.decide
+        for k, t in enumerate(shared.times):
+            yield timeout(t - env.now)
+            while self.news_at == env.now and self.news is not None:
+                yield self.news  # already scheduled: no new event
+            ended = decide(k)
             if ended is not None:
-                self.decided_at = float(t)
+                self.decided_at = t
                 self.log("both", "agreement", ended)
-                yield env.timeout(game.schedule.delay_hours)
+                yield timeout(shared.delay)
                 self.outcome = ended
                 self.log("both", "takes_effect", ended)
                 return
-        yield env.timeout(game.schedule.window_hours - float(env.now))
-        at_deadline = game.payoffs.default_payoffs(self.levels[-1])[0]
-        self.payoff += at_deadline * game.discount_at(game.schedule.window_hours)
-        self.outcome = game.payoffs.default_outcome
+        yield timeout(shared.window - env.now)
+        self.reached_deadline = True
+        self.outcome = shared.default_outcome
         self.log("deadline", "default", self.outcome)
 
-    def player(self, p: int) -> Generator[simpy.Event, Any, None]:
-        """At each call: read the pressure, re-solve if the policy is stale, draw an action."""
-        while True:
-            k = yield self.ask
-            self.refresh(k)
-            policy = self.policy
-            cumulative = policy.cumulative[p][k - policy.first]
-            choice = bisect.bisect_right(cumulative, self.rng.random())
-            self.choices[p] = min(choice, len(cumulative) - 1)
-            if all(c is not None for c in self.choices):
-                self.answered.succeed()
+    def decide(self, k: int) -> str | None:
+        """Epoch k: the players choose; the outcome their cell ends the game in, if any.
 
-    def refresh(self, k: int) -> None:
-        """Re-solve from epoch k when the observed pressure is off the policy's forecast."""
-        observed = self.level
-        expected = float(self.policy.pressure[k - self.policy.first])
-        if abs(observed - expected) <= self.book.tolerance:
-            return
-        self.policy = self.book.get(k, observed)
+        Each player in turn reads the pressure, re-solves if the policy in force is stale,
+        and draws its action. The cell and the policy in force are recorded for the payoffs.
+        """
+        level, tolerance, uniforms = self.levels[k], self.tolerance, self.uniforms
+        plan = self.plan
+        if abs(level - plan.pressure[k - plan.first]) > tolerance:
+            plan = self.resolve(k, level)
+        i = bisect.bisect_right(plan.draws[0][k - plan.first], uniforms[2 * k])
+        if abs(level - plan.pressure[k - plan.first]) > tolerance:
+            plan = self.resolve(k, level)
+        j = bisect.bisect_right(plan.draws[1][k - plan.first], uniforms[2 * k + 1])
+        self.rows.append(i)
+        self.cols.append(j)
+        self.plans.append(plan)
+        if (i, j) != self.last:
+            self.settle(k, (i, j))
+        return self.shared.outcome_at[i][j]
+
+    def resolve(self, k: int, level: float) -> _Plan:
+        """Re-solve from epoch k at the observed level (a cached policy on the grid)."""
+        plan = self.plan = self.book._plan(k, level)
         self.resolves += 1
-        self.log("players", "resolve", f"epoch={k} pressure={observed:.4f}")
+        self.events.append((self.env.now, "players", "resolve", f"epoch={k} pressure={level:.4f}"))
+        return plan
 
-    def settle(self, k: int) -> str | None:
-        """Record the profile played at epoch k; the outcome it ends in, if any."""
-        i, j = self.choices
-        assert i is not None and j is not None
-        self.choices = [None, None]
-        game = self.game
-        for p, a in enumerate((i, j)):
-            player = game.scenario.players[p]
-            name = player.actions[a]
-            if name in player.concessions and self.first_concession[p] is None:
+    def settle(self, k: int, cell: tuple[int, int]) -> None:
+        """A new cell: log the actions that changed and note the first concessions."""
+        shared, last = self.shared, self.last
+        for p, a in enumerate(cell):
+            if shared.concedes[p][a] and self.first_concession[p] is None:
                 self.first_concession[p] = k
-            if self.last[p] != a:
-                self.log(player.id, "action", name)
-            self.last[p] = a
-        base, slope, coupling = game.realised
-        times = game.live_times
-        step = game.schedule.discount_per_day ** float(game.schedule.live_days[k])
-        ahead = step * self.policy.values[k - self.policy.first + 1]
-        stage = base[k, :, i, j] + self.level * slope[k, :, i, j]
-        stage += coupling[k, :, :, i, j] @ ahead
-        self.payoff += stage * game.discount_at(float(times[k]))
-        index = int(game.payoffs.outcome_of_cell[i, j])
-        return game.payoffs.outcome_ids[index] if index >= 0 else None
+            if last is None or last[p] != a:
+                self.log(shared.ids[p], "action", shared.actions[p][a])
+        self.last = cell
+
+    def payoffs(self) -> tuple[float, float]:
+        """Each player's discounted payoff over the path, the default outcome's included."""
+        total = self.shared.accrue(self.rows, self.cols, self.plans, self.realised)
+        if self.reached_deadline:
+            total = total + self.shared.at_deadline(self.levels[-1])
+        return float(total[0]), float(total[1])
+
+    def run(self) -> PathResult:
+        """Run the two processes until the path ends; tabulate what happened."""
+        env = self.env
+        env.process(self.pressure_process())
+        env.run(until=env.process(self.clock()))
+        assert self.outcome is not None
+        actions, last = self.shared.actions, self.last
+        finals = ("", "") if last is None else (actions[0][last[0]], actions[1][last[1]])
+        return PathResult(
+            outcome=self.outcome,
+            decision_hours=self.decided_at,
+            first_mover=self.first_mover(),
+            final_actions=finals,
+            payoffs=self.payoffs(),
+            resolves=self.resolves,
+            events=self.events,
+        )
 
     def first_mover(self) -> str:
         first = self.first_concession
-        ids = [p.id for p in self.game.scenario.players]
+        ids = self.shared.ids
         if first[0] is None and first[1] is None:
             return "none"
         if first[0] == first[1]:
@@ -235,23 +448,8 @@ class _Path:
 
 
 def simulate_path(game: Game, book: PolicyBook, rng: np.random.Generator) -> PathResult:
-    """Simulate one path with its own generator; deterministic given the generator's state."""
-    path = _Path(game, book, rng)
-    env = path.env
-    env.process(path.pressure_process())
-    env.process(path.player(0))
-    env.process(path.player(1))
-    done = env.process(path.clock())
-    env.run(until=done)
-    players = game.scenario.players
-    finals = tuple(players[p].actions[a] if a is not None else "" for p, a in enumerate(path.last))
-    assert path.outcome is not None
-    return PathResult(
-        outcome=path.outcome,
-        decision_hours=path.decided_at,
-        first_mover=path.first_mover(),
-        final_actions=(finals[0], finals[1]),
-        payoffs=(float(path.payoff[0]), float(path.payoff[1])),
-        resolves=path.resolves,
-        events=path.events,
-    )
+    """Simulate one path with its own generator; deterministic given the generator's state.
+
+    ``book`` holds the policies of ``game`` (``PolicyBook(game)``, prepared or not).
+    """
+    return _Path(game, book, rng).run()

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+import simpy
 from scipy import stats
 
 import sim
-from sim.dynamics import PolicyBook, simulate_path
+from sim.dynamics import PolicyBook, _Path, simulate_path
 from sim.game import Game
 from sim.montecarlo import path_generator, simulate
+from sim.scenario import Scenario
 
 WOA = "scenarios/war-of-attrition-deadline.toml"
 GSOMIA = "scenarios/gsomia-2019.toml"
@@ -120,3 +123,164 @@ def test_realised_payoffs_include_continuation_terms() -> None:
     assert runs["payoff_first"].tolist() == pytest.approx([value[0]] * 5, abs=1e-12)
     assert runs["payoff_second"].tolist() == pytest.approx([value[1]] * 5, abs=1e-12)
     assert (runs["hours_before_deadline"] == 7 * 24.0).all()  # agreed at once
+
+
+def _variant(section: str, **changes: Any) -> Scenario:
+    """GSOMIA with some keys of one section changed."""
+    doc = sim.load(GSOMIA).document
+    return sim.validate({**doc, section: {**doc[section], **changes}}, GSOMIA)
+
+
+def _paths(scenario: Scenario, runs: int) -> list[_Path]:
+    game = Game.from_scenario(scenario)
+    book = PolicyBook(game)
+    book.prepare()
+    paths = [_Path(game, book, path_generator(1, runs, i)) for i in range(runs)]
+    for path in paths:
+        path.run()
+    return paths
+
+
+def _per_epoch_payoffs(game: Game, path: _Path) -> np.ndarray:
+    """The path's payoffs summed epoch by epoch from the stage games themselves.
+
+    Each epoch earns its cell of the stage game at the realised pressure, with the policy in
+    force's continuation value, less that discounted value in the cells that continue (the
+    path earns it itself, later); the default outcome's payoff at the deadline when reached.
+    """
+    schedule, model = game.schedule, game.payoffs
+    total = np.zeros(2)
+    for k, (i, j, plan) in enumerate(zip(path.rows, path.cols, path.plans, strict=True)):
+        ahead = plan.policy.values[k - plan.policy.first + 1]
+        days = float(schedule.live_days[k])
+        step = schedule.discount_per_day**days
+        t = float(game.live_times[k])
+        A, B = model.stage(k, t / schedule.window_hours, path.levels[k], days, ahead, step)
+        earned = np.array([A[0, i, j], B[0, i, j]])
+        if model.continues[i, j]:
+            earned -= step * ahead
+        total += earned * game.discount_at(t)
+    if path.reached_deadline:
+        at_deadline = model.default_payoffs(path.levels[-1])[0]
+        total += at_deadline * game.discount_at(schedule.window_hours)
+    return total
+
+
+@pytest.mark.parametrize(
+    ("label", "runs"), [("gsomia", 40), ("discounted", 40), ("alternating", 5)]
+)
+def test_vectorised_accrual_equals_the_per_epoch_sum(label: str, runs: int) -> None:
+    scenario = {
+        "gsomia": lambda: sim.load(GSOMIA),
+        "discounted": lambda: _variant("schedule", discount_per_day=0.99),
+        "alternating": lambda: sim.load("scenarios/alternating-offers.toml"),
+    }[label]()
+    game = Game.from_scenario(scenario)
+    paths = _paths(scenario, runs)
+    for path in paths:
+        got = path.payoffs()
+        assert got == pytest.approx(_per_epoch_payoffs(game, path).tolist(), rel=1e-12, abs=1e-12)
+    if label != "alternating":  # both endings are covered
+        assert {p.reached_deadline for p in paths} == {True, False}
+        assert sum(p.resolves for p in paths) > 0
+
+
+def test_a_path_schedules_one_event_per_epoch_and_per_news_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two process starts, a timeout per epoch played and per pressure item handled, the
+    implementation delay or the deadline, the clock's end (which SimPy schedules again when it
+    stops the run), and either the next pressure item (never reached) or the end of the
+    pressure process: epochs + news + 6."""
+    scheduled = [0]
+    schedule = simpy.Environment.schedule
+
+    def counting(env: simpy.Environment, *args: Any, **kwargs: Any) -> None:
+        scheduled[0] += 1
+        schedule(env, *args, **kwargs)
+
+    monkeypatch.setattr(simpy.Environment, "schedule", counting)
+    game = Game.from_scenario(sim.load(GSOMIA))
+    book = PolicyBook(game)
+    book.prepare()
+    for index in range(30):
+        path = _Path(game, book, path_generator(2, 30, index))
+        scheduled[0] = 0
+        result = path.run()
+        news = sum(actor == "pressure" for _, actor, _, _ in result.events)
+        assert news > 0 and len(path.rows) > 0
+        assert scheduled[0] == len(path.rows) + news + 6
+
+
+def test_persistent_policies_are_read_from_epoch_zero() -> None:
+    game = Game.from_scenario(sim.load(GSOMIA))
+    book = PolicyBook(game)
+    policy = book.get(20, 0.4702)
+    assert policy.first == 0
+    assert book.get(35, 0.4698) is policy  # the same level on the grid: no new policy
+    assert book.solved == 1
+    direct = game.policy(20, 47 * book.tolerance)
+    np.testing.assert_array_equal(policy.values[20:], direct.values)
+    np.testing.assert_array_equal(policy.row[20:], direct.row)
+    np.testing.assert_array_equal(policy.col[20:], direct.col)
+
+
+def test_scheduled_forecast_policies_are_solved_from_their_epoch() -> None:
+    game = Game.from_scenario(_variant("pressure", forecast="scheduled"))
+    book = PolicyBook(game)
+    book.prepare()  # nothing to prepare: each epoch has its own forecast
+    assert book.solved == 0
+    policy = book.get(50, 0.5)
+    assert policy.first == 50
+    assert book.get(50, 0.5004) is policy
+    assert book.get(51, 0.5) is not policy
+
+
+def test_pressure_news_at_an_epoch_comes_before_the_players() -> None:
+    """Daily epochs; a dated point at the 5 November epoch, just after another point.
+
+    The clock wakes for that epoch before the pressure process does (its timeout was set
+    earlier), so the players must wait for the news of that instant.
+    """
+    doc = sim.load(GSOMIA).document
+    schedule = {**doc["schedule"], "interval_hours": 24.0}
+    for key in ("epochs", "spacing", "power"):
+        schedule.pop(key, None)
+    points = list(doc["pressure"]["points"])
+    extra = {"at": "2019-11-04T12:00:00+09:00", "level": 0.25, "event": "extra"}
+    points.insert(1, {**points[1], **extra, "evidence": [], "assumption": "test"})
+    doc = {**doc, "schedule": schedule, "pressure": {**doc["pressure"], "points": points}}
+    scenario = sim.validate(doc, GSOMIA)
+    game = Game.from_scenario(scenario)
+    assert scenario.pressure is not None
+    at = game.schedule.hours_at(scenario.pressure.points[2].at)
+    assert at in game.live_times.tolist()
+    moved_at_the_point = 0
+    for path in _paths(scenario, 8):
+        for hours in {h for h, *_ in path.events}:
+            actors = [actor for h, actor, _, _ in path.events if h == hours]
+            first_other = next((n for n, a in enumerate(actors) if a != "pressure"), len(actors))
+            assert "pressure" not in actors[first_other:], (hours, actors)
+        rows = [(actor, event) for h, actor, event, _ in path.events if h == at]
+        moved_at_the_point += rows[:2] == [("pressure", "scheduled"), ("players", "resolve")]
+    assert moved_at_the_point > 0
+
+
+def test_a_book_filled_elsewhere_simulates_as_a_prepared_one() -> None:
+    game = Game.from_scenario(sim.load(GSOMIA))
+    levels = PolicyBook.grid(game)
+    assert levels[0] == 0.0 and levels[-1] >= game.pressure_ceiling()
+    solved = game.policies(0, [*levels, None])
+    filled = PolicyBook(game, initial=solved[-1])
+    filled.add(levels, solved[:-1])
+    prepared = PolicyBook(game)
+    prepared.prepare()
+    assert filled.solved == prepared.solved == len(levels)
+    for index in range(5):
+        a = simulate_path(game, filled, path_generator(3, 5, index))
+        b = simulate_path(game, prepared, path_generator(3, 5, index))
+        assert a == b
+    with pytest.raises(ValueError, match="from epoch 20"):
+        filled.add([0.5], [game.policy(20, 0.5)])
+    scheduled = Game.from_scenario(_variant("pressure", forecast="scheduled"))
+    assert PolicyBook.grid(scheduled) == []
