@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from sim.dynamics import PathResult, PolicyBook, simulate_path
-from sim.game import Game
+from sim.game import Game, solve_policies
 from sim.scenario import Scenario
 from sim.schedule import build_schedule
 
-__all__ = ["Tables", "path_generator", "simulate"]
+__all__ = ["Tables", "path_generator", "prepare_books", "simulate", "simulate_prepared"]
 
 #: Paths handed to a worker at a time.
 CHUNK = 250
@@ -107,11 +107,46 @@ def simulate(
     return _tabulate(scenario, results)
 
 
+def prepare_books(games: Sequence[Game]) -> list[PolicyBook]:
+    """A prepared :class:`PolicyBook` for each game, all solved in one backward induction.
+
+    The games are one scenario at different parameter values (a sweep's points): every
+    level a book would :meth:`~PolicyBook.prepare` and each game's policy on the scheduled
+    pressure go to :func:`sim.game.solve_policies` together.
+    """
+    requests: list[tuple[Game, list[float | None]]] = [
+        (game, [*PolicyBook.grid(game), None]) for game in games
+    ]
+    books = []
+    for (game, levels), policies in zip(requests, solve_policies(requests), strict=True):
+        book = PolicyBook(game, initial=policies[-1])
+        book.add([lv for lv in levels if lv is not None], policies[:-1])
+        books.append(book)
+    return books
+
+
+def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) -> pd.DataFrame:
+    """The runs table of ``runs`` paths simulated here with a prepared policy book.
+
+    The same rows as ``simulate(game.scenario, runs, rng_seed).runs``, without the event
+    log: what a sweep point needs.
+    """
+    results = [
+        (i, simulate_path(game, book, _generator(s)))
+        for i, s in enumerate(_children(rng_seed, runs))
+    ]
+    return _runs_table(game.scenario, results)
+
+
 def _tabulate(scenario: Scenario, results: list[tuple[int, PathResult]]) -> Tables:
+    return Tables(runs=_runs_table(scenario, results), events=_events_table(scenario, results))
+
+
+def _runs_table(scenario: Scenario, results: list[tuple[int, PathResult]]) -> pd.DataFrame:
+    """One row per path."""
     schedule = build_schedule(scenario)
     ids = [p.id for p in scenario.players]
     rows = []
-    events: list[tuple[object, ...]] = []
     for i, r in results:
         row = {
             "run": i,
@@ -125,11 +160,16 @@ def _tabulate(scenario: Scenario, results: list[tuple[int, PathResult]]) -> Tabl
         for p, pid in enumerate(ids):
             row[f"payoff_{pid}"] = r.payoffs[p]
         rows.append(row)
-        events.extend((i, h, *rest) for h, *rest in r.events)
     runs = pd.DataFrame(rows)
     for col in ("outcome", "first_mover", *(f"final_action_{pid}" for pid in ids)):
         runs[col] = runs[col].astype("string")
+    return runs
+
+
+def _events_table(scenario: Scenario, results: list[tuple[int, PathResult]]) -> pd.DataFrame:
+    """The event log of all paths, with the calendar time of each event."""
+    events = [(i, h, *rest) for i, r in results for h, *rest in r.events]
     log = pd.DataFrame(events, columns=["run", "hours", "actor", "event", "details"])
-    when = pd.Timestamp(schedule.start) + pd.to_timedelta(log["hours"], unit="h")
+    when = pd.Timestamp(build_schedule(scenario).start) + pd.to_timedelta(log["hours"], unit="h")
     log.insert(2, "datetime", when)
-    return Tables(runs=runs, events=log)
+    return log

@@ -1,9 +1,10 @@
 """``sim.sweep``: simulate a scenario at many parameter values, one row per point.
 
-Point ``i`` of ``n`` is simulated by ``sim.run(scenario.with_overrides(point_i), runs,
+Point ``i`` of ``n`` gets the summary of ``sim.run(scenario.with_overrides(point_i), runs,
 rng_seed=seed_i)`` where ``seed_i`` comes from ``SeedSequence(rng_seed).spawn(n)[i]``; so a
 point's row is the same whichever executor computes it, alone or with the others, and any
-point can be replayed from the ``rng_seed`` column of its row.
+point can be replayed from the ``rng_seed`` column of its row. The points of one task are
+solved together: their stage games go to the solver in one call per epoch.
 """
 
 from __future__ import annotations
@@ -19,20 +20,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.deadline import Policy
 from sim.designs import ParamSpec, expand, parse_param, problem
 from sim.errors import Problem, ScenarioError, SimError
 from sim.game import Game
 from sim.loading import load, sweepable
+from sim.montecarlo import prepare_books, simulate_prepared
 from sim.outputs import manifest, write_json, write_parquet
-from sim.run import run
 from sim.scenario import Scenario
+from sim.summary import summarise
 
 __all__ = ["DEFAULT_SWEEP_RUNS", "point_seeds", "point_summary", "sweep"]
 
 #: Paths per point when none is asked for: outcome probabilities to about +-7 points.
 DEFAULT_SWEEP_RUNS = 200
 #: Most points in one part file (and one task of the executor).
-MAX_CHUNK = 8
+MAX_CHUNK = 32
 #: Tasks per worker to aim for, so that slow points do not leave workers idle at the end.
 TASKS_PER_WORKER = 4
 
@@ -77,21 +80,28 @@ def _float(value: float | None) -> float:
 def _simulate_points(
     scenario: Scenario, points: list[dict[str, float]], runs: int
 ) -> list[dict[str, Any]]:
-    """The rows of some points; each point dict holds ``point``, ``rng_seed`` and parameters."""
+    """The rows of some points; each point dict holds ``point``, ``rng_seed`` and parameters.
+
+    The points' deadline games are solved together (:func:`sim.montecarlo.prepare_books`),
+    then each point's paths are simulated as ``sim.run`` would, without the event log.
+    """
+    heres = [
+        scenario.with_overrides({k: v for k, v in p.items() if k not in ("point", "rng_seed")})
+        for p in points
+    ]
+    games = [Game.from_scenario(here) for here in heres]
     rows = []
-    for point in points:
-        values = {k: v for k, v in point.items() if k not in ("point", "rng_seed")}
-        seed = int(point["rng_seed"])
-        here = scenario.with_overrides(values)
-        result = run(here, runs=runs, rng_seed=seed)
-        rows.append({**point, **point_summary(here, result.summary), **_flags(here)})
+    for point, here, game, book in zip(points, heres, games, prepare_books(games), strict=True):
+        table = simulate_prepared(game, book, runs, int(point["rng_seed"]))
+        summary = summarise(here, table)
+        rows.append({**point, **point_summary(here, summary), **_flags(here, book.initial)})
     return rows
 
 
-def _flags(scenario: Scenario) -> dict[str, int | str]:
-    """Degenerate stage games on the equilibrium path at the scheduled pressure, and the
-    most probable outcome of that path (ties go to the first in the scenario's order)."""
-    policy = Game.from_scenario(scenario).policy()
+def _flags(scenario: Scenario, policy: Policy) -> dict[str, int | str]:
+    """Degenerate stage games on the equilibrium path at the scheduled pressure (``policy``),
+    and the most probable outcome of that path (ties go to the first in the scenario's
+    order)."""
     probs = policy.outcome_probabilities()
     ids = [o.id for o in scenario.outcomes]
     best = max(ids, key=lambda o: probs.get(o, 0.0))  # max keeps the first of equals
