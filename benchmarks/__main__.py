@@ -1,47 +1,186 @@
-"""``python -m benchmarks [--json FILE] [--quick]``: run the suite, print the table."""
+"""``python -m benchmarks [--json FILE] [--quick] [--only PARTS]``: run the suite, print the
+tables."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.equilibria import FULL, QUICK, SHAPE, enumeration_rows
-from benchmarks.report import format_table, write_json
+from benchmarks.paths import FULL_RUN, PATHS_PER_CORE_TARGET, QUICK_RUN, SKELETON_FACTOR, run_rows
+from benchmarks.report import Row, format_table, write_json
+from benchmarks.sweeps import (
+    FULL_SWEEP,
+    QUICK_SWEEP,
+    SWEEP_TARGET_S,
+    SWEPT,
+    run_sweep,
+    sweep_row,
+    sweep_settings,
+)
 
-#: Seed of the random games, so that every run times the same games.
+#: Seed of the random games and of the simulated paths, so that every run times the same.
 DEFAULT_RNG_SEED = 2019
 
+PARTS = ("enumeration", "run", "sweep")
 
-def _parser() -> argparse.ArgumentParser:
+DESCRIPTION = """\
+Time negsim against the baselines and targets of the performance issue (#7), each
+ratio measured in the same run, and print one table per part: operation, ours,
+baseline, ratio (how many times faster ours is; below 1x, slower), the issue's
+target (met / NOT met) and a check. Progress goes to standard error.
+
+parts (all by default; choose with --only or --skip):
+  enumeration  all equilibria of random 3x3 games: sim.batched.solve_batch against
+               nashpy, QuantEcon and pygambit on the same games (about 20 s; quick 6 s)
+  run          the GSOMIA scenario, paths a second on one core, against the target of
+               2,000 and against SimPy alone: a bare env.timeout loop (SimPy's raw event
+               rate) and a SimPy skeleton of a path (a timeout per live epoch, dated
+               pressure point and expected shock, and one for the end, no model logic;
+               "a small factor" is read as within 5x of it). Rows: simulate_path with
+               the policies pre-solved (steady state, interleaved with both baselines),
+               simulate(workers=1) with compiling and pre-solving included, and the
+               whole `negsim run scenarios/gsomia-2019.toml --runs 10000 --workers 2`
+               as a subprocess, per core (start-up and writing included). Also counts
+               the SimPy events a path schedules. (about 70 s; quick 20 s)
+  sweep        sim.sweep over a 50x50 grid of us.pressure_scale x korea.us_cost (their
+               declared ranges), 200 runs a point, 2 workers, into a temporary directory,
+               against the target of 120 s. At the target that is 2 minutes; at the
+               time of writing it is about 30 minutes. --sweep-budget SECONDS (or
+               Ctrl-C) stops it and projects the full time from the points done.
+               --quick: a 5x5 grid with 20 runs a point and no target (15 to 25 s)
+"""
+
+EPILOG = """\
+examples:
+  python -m benchmarks --quick                      # every part, small sizes
+  python -m benchmarks --json bench.json            # the full suite, saved
+  python -m benchmarks --only run,sweep --quick     # skip the enumeration
+  python -m benchmarks --skip sweep --json b.json   # all but the long sweep
+  python -m benchmarks --only sweep --sweep-budget 300
+
+--json FILE records every row in SI units (seconds per game, path or event; the sweep
+in seconds), the sizes and settings, the time each part took, and package versions.
+"""
+
+
+def _parts(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in PARTS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {', '.join(PARTS)}")
+    return names
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m benchmarks``."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Time negsim's solvers against their baselines, side by side in one run.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the rows as JSON")
-    parser.add_argument("--quick", action="store_true", help="fewer games: a smoke run")
-    parser.add_argument("--rng-seed", type=int, default=DEFAULT_RNG_SEED)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--only", type=_parts, metavar="PARTS", help="comma-separated parts to run")
+    parser.add_argument(
+        "--skip", type=_parts, default=[], metavar="PARTS", help="comma-separated parts to skip"
+    )
+    parser.add_argument(
+        "--sweep-budget",
+        type=float,
+        metavar="SECONDS",
+        help="stop the sweep after this long and project its time from the points done",
+    )
+    parser.add_argument("--rng-seed", type=int, default=DEFAULT_RNG_SEED, metavar="S")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the suite, print the table and, if asked, write the JSON file."""
-    args = _parser().parse_args(argv)
+@dataclass(frozen=True)
+class Part:
+    """What one part measured: a heading, its rows and its settings."""
+
+    heading: str
+    rows: list[Row]
+    settings: dict[str, object]
+
+
+def _enumeration(args: argparse.Namespace) -> Part:
     sizes = QUICK if args.quick else FULL
     run, rows = enumeration_rows(sizes, args.rng_seed)
     m, n = SHAPE
-    print(
+    heading = (
         f"{m}x{n} games, payoffs N(0, 1), rng_seed={args.rng_seed}; times are per game; "
         f"ours: solve_batch on {sizes.games} games at once ({run.degenerate} flagged degenerate)"
     )
-    print(format_table(rows))
+    settings = {
+        "sizes": sizes.__dict__,
+        "shape": SHAPE,
+        "rng_seed": args.rng_seed,
+        "ours_samples": len(run.clock.samples),
+    }
+    return Part(heading, rows, settings)
+
+
+def _run(args: argparse.Namespace) -> Part:
+    sizes = QUICK_RUN if args.quick else FULL_RUN
+    rows, settings = run_rows(sizes, args.rng_seed, say)
+    heading = (
+        f"scenarios/gsomia-2019.toml, rng_seed={args.rng_seed}; rates are per core; "
+        f"target {PATHS_PER_CORE_TARGET:,.0f} paths/s/core and within "
+        f"{SKELETON_FACTOR:g}x of the SimPy skeleton"
+    )
+    return Part(heading, rows, settings)
+
+
+def _sweep(args: argparse.Namespace) -> Part:
+    size = QUICK_SWEEP if args.quick else FULL_SWEEP
+    say(f"sweep: {size.points} points x {size.runs} runs on {size.workers} workers")
+    run = run_sweep(size, args.rng_seed, args.sweep_budget, say)
+    quick = " (the quick size; the target is for 50x50, 200 runs)" if args.quick else ""
+    heading = (
+        f"sweep of scenarios/gsomia-2019.toml over {' x '.join(SWEPT)}: "
+        f"{size.side}x{size.side} points, {size.runs} runs a point, {size.workers} workers"
+        f"{quick}; target {SWEEP_TARGET_S:g} s at the full size"
+    )
+    settings = sweep_settings(size, args.rng_seed, args.sweep_budget)
+    return Part(heading, [sweep_row(run)], settings)
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], Part]] = {
+    "enumeration": _enumeration,
+    "run": _run,
+    "sweep": _sweep,
+}
+
+
+def say(message: str) -> None:
+    """Progress, on standard error."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen parts, print a table after each and, if asked, write the JSON file."""
+    args = parser().parse_args(argv)
+    chosen = args.only or list(PARTS)
+    parts = [p for p in PARTS if p in chosen and p not in args.skip]
+    rows: list[Row] = []
+    settings: dict[str, object] = {"quick": args.quick, "parts": parts}
+    for name in parts:
+        say(f"== {name} ==")
+        start = time.perf_counter()
+        part = RUNNERS[name](args)
+        seconds = time.perf_counter() - start
+        print(f"{part.heading}\n{format_table(part.rows)}\n[{name}: {seconds:.0f} s]\n")
+        rows += part.rows
+        settings[name] = {**part.settings, "seconds": seconds}
+        if args.json is not None:  # after every part, so that a long run keeps what it has
+            write_json(rows, settings, args.json)
     if args.json is not None:
-        settings = {
-            "sizes": sizes.__dict__,
-            "shape": SHAPE,
-            "rng_seed": args.rng_seed,
-            "ours_samples": len(run.clock.samples),
-        }
-        write_json(rows, settings, args.json)
         print(f"saved {args.json}")
     return 0
 

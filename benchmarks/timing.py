@@ -43,16 +43,29 @@ class Clock:
 
 
 def time_in_chunks(
-    solve: Callable[[Game], T], games: Sequence[Game], chunk: int, ours: Clock
+    solve: Callable[[Game], T],
+    games: Sequence[Game],
+    chunk: int,
+    ours: Clock | Sequence[Clock],
 ) -> tuple[float, list[T]]:
-    """Run ``solve`` on every game, ``chunk`` games at a time with a tick of ``ours`` before
-    each chunk; the fastest chunk's seconds per game, and all results in order."""
+    """Run ``solve`` on every game, ``chunk`` games at a time with a tick of ``ours`` (of
+    each clock, if several) before each chunk; the fastest chunk's seconds per game, and all
+    results in order."""
+    clocks = [ours] if isinstance(ours, Clock) else list(ours)
     best = float("inf")
     results: list[T] = []
     for start in range(0, len(games), chunk):
-        ours.tick()
+        for clock in clocks:
+            clock.tick()
         part = games[start : start + chunk]
         began = time.perf_counter()
         results += [solve(game) for game in part]
         best = min(best, (time.perf_counter() - began) / len(part))
     return best, results
+
+
+def timed(run: Callable[[], T]) -> tuple[float, T]:
+    """Wall seconds of one call of ``run``, and its result."""
+    start = time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, result

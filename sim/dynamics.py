@@ -69,14 +69,27 @@ class _Plan:
 
     @classmethod
     def of(cls, policy: Policy) -> _Plan:
-        rows, cols = policy.cumulative
-        return cls(
-            policy=policy,
-            first=policy.first,
-            pressure=policy.pressure.tolist(),
-            draws=([[*c[:-1], math.inf] for c in rows], [[*c[:-1], math.inf] for c in cols]),
-            values=policy.values.tolist(),
-        )
+        return cls.many([policy])[0]
+
+    @classmethod
+    def many(cls, policies: Sequence[Policy]) -> list[_Plan]:
+        """The plans of policies from one epoch, with a few numpy calls for all of them."""
+        if not policies:
+            return []
+
+        def draws(name: str) -> list[list[list[float]]]:
+            cumulative = np.cumsum(np.stack([getattr(p, name) for p in policies]), axis=2)
+            cumulative[:, :, -1] = math.inf
+            out: list[list[list[float]]] = cumulative.tolist()
+            return out
+
+        rows, cols = draws("row"), draws("col")
+        pressure = np.stack([p.pressure for p in policies]).tolist()
+        values = np.stack([p.values for p in policies]).tolist()
+        return [
+            cls(p, p.first, pressure[i], (rows[i], cols[i]), values[i])
+            for i, p in enumerate(policies)
+        ]
 
 
 class PolicyBook:
@@ -143,6 +156,8 @@ class PolicyBook:
             if policy.first != 0:
                 raise ValueError(f"policy from epoch {policy.first}, not from epoch 0")
             self._cache[self._key(0, level)] = policy
+        keys = [self._key(0, level) for level in levels]
+        self._plans.update(zip(keys, _Plan.many(policies), strict=True))
 
     def _key(self, first: int, level: float) -> tuple[int, int]:
         return (0 if self._persistent else first), round(level / self.tolerance)
