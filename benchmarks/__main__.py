@@ -36,7 +36,7 @@ target (met / NOT met) and a check. Progress goes to standard error.
 
 parts (all by default; choose with --only or --skip):
   enumeration  all equilibria of random 3x3 games: sim.batched.solve_batch against
-               nashpy, QuantEcon and pygambit on the same games (about 20 s; quick 6 s)
+               nashpy, QuantEcon and pygambit on the same games (10-20 s; quick 7 s)
   run          the GSOMIA scenario, paths a second on one core, against the target of
                2,000 and against SimPy alone: a bare env.timeout loop (SimPy's raw event
                rate) and a SimPy skeleton of a path (a timeout per live epoch, dated
@@ -46,13 +46,13 @@ parts (all by default; choose with --only or --skip):
                simulate(workers=1) with compiling and pre-solving included, and the
                whole `negsim run scenarios/gsomia-2019.toml --runs 10000 --workers 2`
                as a subprocess, per core (start-up and writing included). Also counts
-               the SimPy events a path schedules. (about 70 s; quick 20 s)
+               the SimPy events a path schedules. (45-70 s; quick 15 s)
   sweep        sim.sweep over a 50x50 grid of us.pressure_scale x korea.us_cost (their
                declared ranges), 200 runs a point, 2 workers, into a temporary directory,
                against the target of 120 s. At the target that is 2 minutes; at the
-               time of writing it is about 30 minutes. --sweep-budget SECONDS (or
+               time of writing it takes about 16 minutes. --sweep-budget SECONDS (or
                Ctrl-C) stops it and projects the full time from the points done.
-               --quick: a 5x5 grid with 20 runs a point and no target (15 to 25 s)
+               --quick: a 5x5 grid with 20 runs a point and no target (7-25 s)
 """
 
 EPILOG = """\

@@ -62,13 +62,28 @@ def _chunk(
     scenario: Scenario, indices: Sequence[int], seeds: Sequence[np.random.SeedSequence]
 ) -> list[tuple[int, PathResult]]:
     with paused_gc():
-        game = Game.from_scenario(scenario)
-        book = PolicyBook(game)
-        book.prepare()
+        game, book = _prepared(scenario)
         return [
             (i, simulate_path(game, book, _generator(s)))
             for i, s in zip(indices, seeds, strict=True)
         ]
+
+
+#: The last scenario prepared in this process, by its JSON form: chunks of one run (in this
+#: process or in a pool's worker) share its game and policies instead of solving them again.
+_PREPARED: dict[str, tuple[Game, PolicyBook]] = {}
+
+
+def _prepared(scenario: Scenario) -> tuple[Game, PolicyBook]:
+    """The game and prepared policy book of ``scenario``, solved once per process."""
+    key = scenario.model_dump_json(warnings=False)
+    if key not in _PREPARED:
+        _PREPARED.clear()
+        game = Game.from_scenario(scenario)
+        book = PolicyBook(game)
+        book.prepare()
+        _PREPARED[key] = game, book
+    return _PREPARED[key]
 
 
 @contextmanager

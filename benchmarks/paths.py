@@ -1,0 +1,309 @@
+"""``negsim run`` on the GSOMIA scenario: paths a second against the issue's target and
+against SimPy on its own, measured in the same run.
+
+Four measurements, each a row or two of the table:
+
+- steady state: :func:`sim.dynamics.simulate_path` on many paths after
+  ``PolicyBook.prepare()``, in chunks, with SimPy's raw timeout loop and the SimPy skeleton
+  of a path (:mod:`benchmarks.skeleton`) timed before every chunk (interleaved, as
+  :mod:`benchmarks.timing` explains);
+- the events a real path schedules, counted by wrapping SimPy's scheduler (untimed);
+- :func:`sim.montecarlo.simulate` on one core, compiling the game, pre-solving the policies
+  and building the tables included;
+- the whole command, ``negsim run ... --runs 10000 --workers 2``, as a subprocess: process
+  start-up, the worker pool and writing the results and the report included.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.report import Row
+from benchmarks.skeleton import (
+    EventCount,
+    Timeline,
+    counting_events,
+    skeleton_paths,
+    timeline,
+    timeout_loop,
+)
+from benchmarks.timing import Clock, time_in_chunks, timed
+from sim.dynamics import PathResult, PolicyBook, simulate_path
+from sim.game import Game
+from sim.loading import load
+from sim.montecarlo import simulate
+from sim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "gsomia-2019.toml"
+
+#: The issue's target: paths a second on one core.
+PATHS_PER_CORE_TARGET = 2000.0
+#: "Within a small factor" of the SimPy skeleton, read as: at least a fifth of its rate
+#: (the skeleton runs about 10,000 paths a second, so this is the 2,000 of the target).
+SKELETON_FACTOR = 5.0
+#: Paths whose SimPy events are counted (untimed).
+COUNTED_PATHS = 100
+
+#: Where the parts report what they are doing (standard error, so the table stays clean).
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunSizes:
+    """How much of each measurement to do."""
+
+    chunks: int  # interleaved samples of our paths
+    chunk: int  # paths per sample
+    skeleton: int  # skeleton paths per tick
+    timeouts: int  # timeouts per tick of the raw loop
+    simulate_runs: int  # paths of one simulate() call
+    simulate_repeats: int  # simulate() calls, the fastest kept
+    command_runs: int  # negsim run --runs
+    workers: int  # negsim run --workers
+
+
+FULL_RUN = RunSizes(24, 50, 200, 100_000, 2000, 2, 10_000, 2)
+QUICK_RUN = RunSizes(6, 25, 100, 50_000, 250, 1, 1000, 2)
+
+
+@dataclass(frozen=True)
+class Steady:
+    """Our paths after pre-solving, and the two SimPy baselines ticked between them."""
+
+    seconds: float  # fastest chunk, per path
+    paths: list[PathResult]
+    skeleton: Clock
+    raw: Clock
+    line: Timeline
+    count: EventCount  # over COUNTED_PATHS paths
+
+
+def _generators(rng_seed: int, n: int) -> list[np.random.Generator]:
+    """The generators of paths 0..n-1, as :func:`sim.montecarlo.simulate` seeds them."""
+    children = np.random.SeedSequence(rng_seed).spawn(n)
+    return [np.random.Generator(np.random.PCG64(c)) for c in children]
+
+
+def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
+    """Time ``simulate_path`` in chunks with both SimPy baselines ticked before each; then
+    count the events of a few more paths."""
+    book = PolicyBook(game)
+    book.prepare()
+    line = timeline(game)
+    skeleton = Clock(skeleton_paths(line, sizes.skeleton), sizes.skeleton)
+    raw = Clock(timeout_loop(sizes.timeouts), sizes.timeouts)
+    rngs = _generators(rng_seed, sizes.chunks * sizes.chunk + COUNTED_PATHS)
+    timed_rngs, counted_rngs = rngs[:-COUNTED_PATHS], rngs[-COUNTED_PATHS:]
+    simulate_path(game, book, _generators(rng_seed + 1, 1)[0])  # warm caches outside
+    seconds, paths = time_in_chunks(
+        lambda rng: simulate_path(game, book, rng), timed_rngs, sizes.chunk, [skeleton, raw]
+    )
+    with counting_events() as count:
+        for rng in counted_rngs:
+            simulate_path(game, book, rng)
+    return Steady(seconds, paths, skeleton, raw, line, count)
+
+
+def presolve_seconds(scenario: Scenario, repeats: int = 2) -> float:
+    """Fastest time to compile the game and pre-solve its policies (``PolicyBook.prepare``)."""
+
+    def compile_and_prepare() -> PolicyBook:
+        book = PolicyBook(Game.from_scenario(scenario))
+        book.prepare()
+        return book
+
+    return min(timed(compile_and_prepare)[0] for _ in range(repeats))
+
+
+def simulate_seconds(scenario: Scenario, sizes: RunSizes, rng_seed: int, ticks: Clock) -> float:
+    """Fastest ``simulate(..., workers=1)`` call, per path, a tick of ``ticks`` before each."""
+    best = float("inf")
+    for _ in range(sizes.simulate_repeats):
+        ticks.tick()
+        seconds, _ = timed(lambda: simulate(scenario, sizes.simulate_runs, rng_seed, workers=1))
+        best = min(best, seconds / sizes.simulate_runs)
+    return best
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``negsim run`` as a subprocess."""
+
+    argv: list[str]
+    wall: float
+    cores: int
+    paths: int  # as summary.json reports them
+
+
+def run_command(runs: int, workers: int, rng_seed: int) -> Command:
+    """Run ``negsim run`` (as ``python -m sim run``) into a temporary directory, timed."""
+    cores = min(workers, os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory(prefix="negsim-bench-") as tmp:
+        out = Path(tmp) / "run"
+        argv = [sys.executable, "-m", "sim", "run", str(SCENARIO.relative_to(ROOT))]
+        argv += ["--runs", str(runs), "--rng-seed", str(rng_seed)]
+        argv += ["--workers", str(workers), "--out", str(out)]
+        wall, done = timed(
+            lambda: subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed:\n{done.stderr[-2000:]}")
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return Command(argv, wall, cores, int(summary["runs"]))
+
+
+def _shares(paths: list[PathResult]) -> str:
+    counts = Counter(p.outcome for p in paths)
+    return ", ".join(f"{100 * n / len(paths):.0f}% {o}" for o, n in counts.most_common(2))
+
+
+def _against_target(operation: str, seconds: float, items: int, check: str, unit: str) -> Row:
+    """A row of ours (seconds per path, or core-seconds per path) against 2,000 a second."""
+    rate = "paths/s/core" if unit == "core-s/path" else "paths/s"
+    return Row(
+        operation,
+        seconds,
+        "target, one core",
+        1 / PATHS_PER_CORE_TARGET,
+        ours_items=items,
+        baseline_items=0,
+        check=check,
+        target=1.0,
+        unit=unit,
+        rate=rate,
+        goal=f">= {PATHS_PER_CORE_TARGET:,.0f} paths/s/core",
+    )
+
+
+def steady_rows(steady: Steady) -> list[Row]:
+    """Our steady-state path rate against the target and against the SimPy skeleton, and
+    SimPy's cost per event inside our path against its raw timeout loop."""
+    operation = "path, policies pre-solved (simulate_path)"
+    n, line = len(steady.paths), steady.line
+    per_path = steady.count.total / COUNTED_PATHS
+    timeouts = steady.count.timeouts / COUNTED_PATHS
+    skeleton = Row(
+        operation,
+        steady.seconds,
+        f"SimPy skeleton of a path, {line.timeouts} timeouts",
+        steady.skeleton.best,
+        ours_items=n,
+        baseline_items=len(steady.skeleton.samples) * steady.skeleton.items,
+        check=_event_check(per_path, timeouts, line),
+        target=1 / SKELETON_FACTOR,
+        unit="s/path",
+        rate="paths/s",
+        goal=f"within {SKELETON_FACTOR:g}x of the skeleton",
+        details=_event_details(steady.count, line),
+    )
+    check = f"fastest of {len(steady.raw.samples)} chunks; {_shares(steady.paths)}"
+    return [
+        _against_target(operation, steady.seconds, n, check, "s/path"),
+        skeleton,
+        _event_row(steady, per_path),
+    ]
+
+
+def _event_details(count: EventCount, line: Timeline) -> dict[str, object]:
+    return {
+        "path_scheduled_per_path": count.total / COUNTED_PATHS,
+        "path_timeouts_per_path": count.timeouts / COUNTED_PATHS,
+        "path_processed_per_path": count.processed / COUNTED_PATHS,
+        "path_scheduled_by_type": {k: v / COUNTED_PATHS for k, v in count.scheduled.items()},
+        "counted_paths": COUNTED_PATHS,
+        "skeleton_timeouts": line.timeouts,
+        "skeleton_events": line.events,
+        "skeleton_epochs": line.epochs,
+        "skeleton_points": line.points,
+        "skeleton_shocks": line.shocks,
+        "skeleton_ends": line.ends,
+    }
+
+
+def _event_check(per_path: float, timeouts: float, line: Timeline) -> str:
+    skeleton = (
+        f"skeleton {line.events} ({line.epochs} epochs, {line.points} points, "
+        f"{line.shocks} shocks, {line.ends} end, process start and end)"
+    )
+    if per_path == 0:
+        return f"our path schedules no SimPy events; {skeleton}"
+    return f"our path schedules {per_path:.0f} SimPy events ({timeouts:.0f} timeouts); {skeleton}"
+
+
+def _event_row(steady: Steady, per_path: float) -> Row:
+    """SimPy's cost per event in our path (all of the path's time over its events) against a
+    bare loop of timeouts."""
+    raw = steady.raw
+    return Row(
+        "SimPy event in our path (path time / its events)",
+        steady.seconds / per_path if per_path else None,
+        "bare env.timeout loop",
+        raw.best,
+        ours_items=int(per_path * len(steady.paths)),
+        baseline_items=len(raw.samples) * raw.items,
+        check=f"SimPy alone: {1e-6 / raw.best:.2f} M timeouts/s (the issue: about 0.9 M)",
+        unit="s/event",
+        rate="events/s",
+    )
+
+
+def simulate_row(scenario: Scenario, sizes: RunSizes, seconds: float, presolve: float) -> Row:
+    """``simulate(..., workers=1)`` per path, everything included, against the target."""
+    runs = sizes.simulate_runs
+    row = _against_target(
+        f"simulate(runs={runs}, workers=1), all included",
+        seconds,
+        runs,
+        f"compiling and pre-solving alone: {presolve:.2f} s "
+        f"({1e3 * presolve / runs:.2f} ms a path if done once)",
+        "s/path",
+    )
+    return replace(row, details={"presolve_s": presolve})
+
+
+def command_row(command: Command, fixed: Command, sizes: RunSizes) -> Row:
+    """The whole ``negsim run`` command: core-seconds per path against the target; ``fixed``
+    is the same command with one path (start-up, one pre-solve, writing, the report)."""
+    row = _against_target(
+        f"negsim run --runs {sizes.command_runs} --workers {sizes.workers}, whole command",
+        command.wall * command.cores / command.paths,
+        command.paths,
+        f"{command.wall:.1f} s wall on {command.cores} cores, start-up and writing included; "
+        f"with --runs 1: {fixed.wall:.1f} s",
+        "core-s/path",
+    )
+    details = {"wall_s": command.wall, "cores": command.cores, "argv": command.argv}
+    details |= {"runs_1_wall_s": fixed.wall}
+    return replace(row, details=details)
+
+
+def run_rows(sizes: RunSizes, rng_seed: int, say: Say) -> tuple[list[Row], dict[str, object]]:
+    """Every row of the ``run`` part, and its settings for the JSON file."""
+    scenario = load(SCENARIO)
+    game = Game.from_scenario(scenario)
+    say(f"run: {sizes.chunks} chunks of {sizes.chunk} paths, each after the SimPy baselines")
+    steady = steady_state(game, sizes, rng_seed)
+    say(f"run: simulate(runs={sizes.simulate_runs}) x {sizes.simulate_repeats}")
+    presolve = presolve_seconds(scenario)
+    seconds = simulate_seconds(scenario, sizes, rng_seed, steady.skeleton)
+    say(f"run: negsim run --runs {sizes.command_runs} (and --runs 1) --workers {sizes.workers}")
+    command = run_command(sizes.command_runs, sizes.workers, rng_seed)
+    fixed = run_command(1, sizes.workers, rng_seed)
+    rows = [
+        *steady_rows(steady),
+        simulate_row(scenario, sizes, seconds, presolve),
+        command_row(command, fixed, sizes),
+    ]
+    settings = {"scenario": str(SCENARIO.relative_to(ROOT)), "sizes": sizes.__dict__}
+    return rows, {**settings, "rng_seed": rng_seed, "target_paths_per_core": PATHS_PER_CORE_TARGET}
