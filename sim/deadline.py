@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from sim.equilibrium_arrays import EquilibriumArrays
 from sim.errors import SimError
 from sim.schedule import Schedule
-from sim.selection import select
+from sim.selection import payoff_dominant_many, select
 from sim.solvers import StageSolver
 from sim.stagegame import PayoffModel, stack_models
 
@@ -244,7 +244,15 @@ def _select(
     reasons = [
         said[method] if s else "" for s, method in zip(simple.tolist(), found.method, strict=True)
     ]
-    for g in np.flatnonzero(~simple).tolist():
+    rest = np.flatnonzero(~simple)
+    if rule == "payoff_dominant":
+        many = rest[found.counts[rest] > 0]  # a game without equilibria: select() raises
+        offsets, why = payoff_dominant_many(found, many)
+        index[many] += offsets
+        for g, reason in zip(many.tolist(), why, strict=True):
+            reasons[g] = reason
+        rest = rest[found.counts[rest] == 0]
+    for g in rest.tolist():
         picked = select(found[g], rule, A[g], B[g])
         index[g] += picked.index
         reasons[g] = picked.reason

@@ -28,12 +28,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from sim.analysis import deviation_loss_products, risk_dominant_equilibrium
 from sim.equilibria import Equilibrium, EquilibriumSet, GameError, validate_game
+from sim.equilibrium_arrays import EquilibriumArrays
 
-__all__ = ["RULES", "TIE_TOL", "Selection", "entropy", "select", "select_all"]
+__all__ = [
+    "RULES",
+    "TIE_TOL",
+    "Selection",
+    "entropy",
+    "payoff_dominant_many",
+    "select",
+    "select_all",
+]
 
 #: The selection rules, as scenario files name them.
 RULES = ("payoff_dominant", "risk_dominant", "max_entropy", "first_found", "all")
@@ -188,3 +197,59 @@ def _why_no_risk_dominance(A: ArrayLike, B: ArrayLike, profile: tuple[int, int] 
     if profile is None:
         return f"the strict equilibria tie in deviation-loss product ({products})"
     return f"the risk-dominant {profile} is not among the equilibria found"
+
+
+def payoff_dominant_many(
+    found: EquilibriumArrays, games: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], list[str]]:
+    """The ``payoff_dominant`` rule on many games at once, without per-equilibrium objects.
+
+    Returns, for each game in ``games`` (each with at least one equilibrium), the position
+    of the selected equilibrium within the game and the reason: exactly what :func:`select`
+    returns for ``found[g]`` (the same comparisons with :data:`TIE_TOL`, the same entropy
+    tie-break, the same words).
+    """
+    counts = found.counts[games]
+    most = int(counts.max(initial=1))
+    slot = np.arange(most)
+    valid = slot[None, :] < counts[:, None]
+    at = np.where(valid, found.starts[games][:, None] + slot[None, :], 0)
+    row, col = found.row_payoff[at], found.col_payoff[at]
+    beats = (row[:, :, None] >= row[:, None, :] - TIE_TOL) & (
+        col[:, :, None] >= col[:, None, :] - TIE_TOL
+    )
+    dominant = valid & (beats | ~valid[:, None, :]).all(axis=2)
+    some: NDArray[np.bool_] = np.asarray(dominant.any(axis=1))
+    sums = row + col
+    top = np.where(valid, sums, -np.inf).max(axis=1)
+    among = np.where(some[:, None], dominant, valid & (sums >= top[:, None] - TIE_TOL))
+    entropies = _entropies(found.row[at]) + _entropies(found.col[at])
+    best = np.where(among, entropies, -np.inf).max(axis=1)
+    first = among & (entropies >= best[:, None] - TIE_TOL)
+    index = first.argmax(axis=1).astype(np.intp)
+    tied, broken = among.sum(axis=1).tolist(), first.sum(axis=1).tolist()
+    reasons = []
+    has_dominant = some.tolist()
+    for g, k in enumerate(index.tolist()):
+        how = "largest entropy" if broken[g] == 1 else "largest entropy, then first found"
+        note = "" if tied[g] == 1 else f"; {tied[g]} tied, broken by {how}"
+        if counts[g] == 1:
+            reasons.append("payoff_dominant: the only equilibrium")
+        elif has_dominant[g]:
+            reasons.append(
+                f"payoff_dominant: Pareto-dominates the {counts[g] - 1} other equilibria{note}"
+            )
+        else:
+            reasons.append(
+                "payoff_dominant: no equilibrium Pareto-dominates all others; "
+                f"largest payoff sum {float(sums[g, k]):.6g}{note}"
+            )
+    return index, reasons
+
+
+def _entropies(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`entropy` of every distribution on the last axis."""
+    positive = p > 0
+    terms = np.where(positive, p * np.log(np.where(positive, p, 1.0)), 0.0)
+    out: NDArray[np.float64] = np.maximum(0.0, -terms.sum(axis=-1))
+    return out

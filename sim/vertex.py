@@ -353,15 +353,59 @@ def _solve_subsystems(
     """
     mats = H[:, subsets]  # (G, S, dim, dim)
     rhs = np.broadcast_to(h[subsets], mats.shape[:-1])
-    regular = _regular(mats, tol)
-    mats = np.where(regular[..., None, None], mats, np.eye(mats.shape[-1]))
+    if mats.shape[-1] <= 3:
+        point, regular = _solve_small(mats, rhs, tol)
+    else:
+        regular = _regular(mats, tol)
+        mats = np.where(regular[..., None, None], mats, np.eye(mats.shape[-1]))
+        with np.errstate(all="ignore"):
+            solved = np.linalg.solve(mats, rhs[..., None])[..., 0]
+        point = solved.astype(np.float64, copy=False)
     with np.errstate(all="ignore"):
-        point = np.linalg.solve(mats, rhs[..., None])[..., 0].astype(np.float64, copy=False)
         slack: FloatArray = h - np.einsum("gcd,gsd->gsc", H, point)
     finite = np.all(np.isfinite(slack), axis=-1)
     slack = np.where(finite[..., None], slack, 0.0)
     found: BoolArray = regular & finite & (slack.min(axis=-1) >= -tol)
     return point, slack, found
+
+
+def _solve_small(mats: FloatArray, rhs: FloatArray, tol: float) -> tuple[FloatArray, BoolArray]:
+    """Solutions of square systems of size 1 to 3 by their adjugates (Cramer's rule, far
+    cheaper than one LAPACK call per tiny system), and which systems are regular.
+
+    With ``f`` and ``a`` the Frobenius norms of a matrix and of its adjugate,
+    ``|det| / (a f) <= s_min / s_max <= k |det| / (a f)``: a system is regular when the lower
+    bound exceeds ``tol``, singular when the upper one does not, and only the rest get
+    singular values (the test of :func:`_regular`). Singular systems get a zero solution.
+    """
+    k = mats.shape[-1]
+    rows = [mats[..., r, :] for r in range(k)]
+    if k == 1:
+        adjugate = [np.ones_like(rows[0])]
+    elif k == 2:
+        (a, b), (c, d) = (np.moveaxis(r, -1, 0) for r in rows)
+        adjugate = [np.stack((d, -c), axis=-1), np.stack((-b, a), axis=-1)]
+    else:
+        adjugate = [
+            np.cross(rows[1], rows[2]),
+            np.cross(rows[2], rows[0]),
+            np.cross(rows[0], rows[1]),
+        ]
+    # adjugate[r] is column r of adj(M) = det * M^-1, so M^-1 b = sum_r b_r adjugate[r] / det
+    det = (rows[0] * adjugate[0]).sum(axis=-1)
+    frobenius = np.sqrt(np.square(mats).sum(axis=(-2, -1)))
+    adjugate_norm = np.sqrt(sum(np.square(col).sum(axis=-1) for col in adjugate))
+    scale = tol * frobenius * adjugate_norm
+    regular: BoolArray = np.abs(det) > scale
+    doubtful = ~regular & (k * np.abs(det) > scale)
+    if doubtful.any():
+        values = np.linalg.svd(mats[doubtful], compute_uv=False)
+        regular[doubtful] = values[..., -1] > tol * values[..., 0]
+    weighted = sum(rhs[..., r, None] * adjugate[r] for r in range(k))
+    point: FloatArray = np.where(
+        regular[..., None], weighted / np.where(regular, det, 1.0)[..., None], 0.0
+    )
+    return point, regular
 
 
 def _regular(mats: FloatArray, tol: float) -> BoolArray:

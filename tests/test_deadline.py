@@ -118,16 +118,20 @@ def test_batched_selection_agrees_with_select_game_by_game(rule: str) -> None:
     from sim.selection import select
 
     rng = np.random.default_rng(5)
-    A = rng.integers(-2, 3, (200, 2, 2)).astype(float)
-    B = rng.integers(-2, 3, (200, 2, 2)).astype(float)
-    found = solve_arrays(A, B)
-    index, reasons = _select(found, rule, A, B)
-    assert (found.counts == 1).any() and (found.counts > 1).any()
-    for g, s in enumerate(found.sets()):
-        expected = select(s, rule, A[g], B[g])
-        assert reasons[g] == expected.reason
-        np.testing.assert_array_equal(found.row[index[g]], expected.equilibrium.row)
-        np.testing.assert_array_equal(found.col[index[g]], expected.equilibrium.col)
+    for shape in [(2, 2), (3, 3), (2, 4)]:
+        A = rng.integers(-2, 3, (300, *shape)).astype(float)
+        B = rng.integers(-2, 3, (300, *shape)).astype(float)
+        B[:100] = A[:100]  # common interests: ties between equilibria, entropy tie-breaks
+        found = solve_arrays(A, B)
+        index, reasons = _select(found, rule, A, B)
+        assert (found.counts == 1).any() and (found.counts > 2).any()
+        for g, s in enumerate(found.sets()):
+            expected = select(s, rule, A[g], B[g])
+            assert reasons[g] == expected.reason
+            np.testing.assert_array_equal(found.row[index[g]], expected.equilibrium.row)
+            np.testing.assert_array_equal(found.col[index[g]], expected.equilibrium.col)
+    if rule == "payoff_dominant":
+        assert any("tied, broken by" in r for r in reasons)
 
 
 def test_policies_of_many_parameter_values_solved_together_equal_each_alone() -> None:
