@@ -35,7 +35,7 @@ baseline, ratio (how many times faster ours is; below 1x, slower), the issue's
 target (met / NOT met) and a check. Progress goes to standard error.
 
 parts (all by default; choose with --only or --skip):
-  enumeration  all equilibria of random 3x3 games: sim.batched.solve_batch against
+  enumeration  all equilibria of random 3x3 games: sim.batched.solve_arrays against
                nashpy, QuantEcon and pygambit on the same games (10-20 s; quick 7 s)
   run          the GSOMIA scenario, paths a second on one core, against the target of
                2,000 and against SimPy alone: a bare env.timeout loop (SimPy's raw event
@@ -115,7 +115,7 @@ def _enumeration(args: argparse.Namespace) -> Part:
     m, n = SHAPE
     heading = (
         f"{m}x{n} games, payoffs N(0, 1), rng_seed={args.rng_seed}; times are per game; "
-        f"ours: solve_batch on {sizes.games} games at once ({run.degenerate} flagged degenerate)"
+        f"ours: solve_arrays on {sizes.games} games at once ({run.degenerate} flagged degenerate)"
     )
     settings = {
         "sizes": sizes.__dict__,

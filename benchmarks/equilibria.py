@@ -1,4 +1,4 @@
-"""Equilibrium enumeration on random games: :func:`sim.batched.solve_batch` against each
+"""Equilibrium enumeration on random games: :func:`sim.batched.solve_arrays` against each
 baseline, timed side by side on the same games, with the equilibrium sets compared."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from benchmarks.baselines import FloatArray, Profile
 from benchmarks.compare import in_order_within, missing_from, same_list, same_set
 from benchmarks.report import Row
 from benchmarks.timing import Clock, time_in_chunks
-from sim.batched import solve_batch
+from sim.batched import solve_arrays
 
 SHAPE = (3, 3)
 OPERATION = "all equilibria, 3x3"
@@ -71,9 +71,9 @@ def enumeration_rows(sizes: Sizes, rng_seed: int) -> tuple[Run, list[Row]]:
     of the same games; one row per baseline, with the equilibrium sets compared."""
     rng = np.random.default_rng(rng_seed)
     A, B = rng.normal(size=(sizes.games, *SHAPE)), rng.normal(size=(sizes.games, *SHAPE))
-    sets = solve_batch(A, B)
+    sets = solve_arrays(A, B).sets()
     ours = [[(e.row, e.col) for e in found.equilibria] for found in sets]
-    clock = Clock(lambda: solve_batch(A, B), sizes.games)
+    clock = Clock(lambda: solve_arrays(A, B), sizes.games)
     games = list(zip(A, B, strict=True))
     run = Run(games, ours, clock, sum(found.degenerate for found in sets), sizes)
     quantecon = _quantecon(run, baselines.quantecon_game_theory())

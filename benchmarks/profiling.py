@@ -1,7 +1,7 @@
 """``python -m benchmarks.profiling [--games N]``: where the time goes, before and after.
 
 Prints two pyinstrument call trees for random 3x3 games: nashpy's per-game
-``support_enumeration`` (before) and :func:`sim.batched.solve_batch` on a batch (after).
+``support_enumeration`` (before) and :func:`sim.batched.solve_arrays` on a batch (after).
 pyinstrument comes from the ``bench`` extra.
 """
 
@@ -15,7 +15,7 @@ from pyinstrument import Profiler
 
 from benchmarks.baselines import nashpy_support_enumeration
 from benchmarks.equilibria import SHAPE
-from sim.batched import solve_batch
+from sim.batched import solve_arrays
 
 #: Sampling interval in seconds: fine enough for calls of a few microseconds.
 INTERVAL = 0.0001
@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     few = list(zip(A[: args.nashpy_games], B[: args.nashpy_games], strict=True))
     print(f"== before: nashpy support_enumeration, {len(few)} games one by one ==")
     print(profile(lambda: [nashpy_support_enumeration(a, b) for a, b in few], 1, args.all))
-    print(f"== after: solve_batch, {args.repeats} calls on {args.games} games each ==")
-    print(profile(lambda: solve_batch(A, B), args.repeats, args.all))
+    print(f"== after: solve_arrays, {args.repeats} calls on {args.games} games each ==")
+    print(profile(lambda: solve_arrays(A, B), args.repeats, args.all))
     return 0
 
 
