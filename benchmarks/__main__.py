@@ -50,7 +50,7 @@ parts (all by default; choose with --only or --skip):
   sweep        sim.sweep over a 50x50 grid of us.pressure_scale x korea.us_cost (their
                declared ranges), 200 runs a point, 2 workers, into a temporary directory,
                against the target of 120 s. At the target that is 2 minutes; at the
-               time of writing it takes about 16 minutes. --sweep-budget SECONDS (or
+               time of writing it takes about 7 minutes. --sweep-budget SECONDS (or
                Ctrl-C) stops it and projects the full time from the points done.
                --quick: a 5x5 grid with 20 runs a point and no target (7-25 s)
 """

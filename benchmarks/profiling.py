@@ -1,7 +1,14 @@
-"""``python -m benchmarks.profiling [--games N]``: where the time goes, before and after.
+"""``python -m benchmarks.profiling [--part PART]``: where the time goes (pyinstrument).
 
-Prints two pyinstrument call trees for random 3x3 games: nashpy's per-game
-``support_enumeration`` (before) and :func:`sim.batched.solve_arrays` on a batch (after).
+Parts:
+
+* ``enumeration`` (default): random 3x3 games, nashpy's per-game ``support_enumeration``
+  (before) and :func:`sim.batched.solve_arrays` on a batch (after);
+* ``policies``: pre-solving the GSOMIA policies of one process (``PolicyBook.prepare``);
+* ``paths``: GSOMIA paths with the policies pre-solved (``simulate_path``);
+* ``sweep``: 32 sweep points over the full ranges of ``us.pressure_scale`` and
+  ``korea.us_cost``, 200 runs each, in this process (one task of ``negsim sweep``).
+
 pyinstrument comes from the ``bench`` extra.
 """
 
@@ -33,15 +40,58 @@ def profile(run: Callable[[], object], repeats: int, show_all: bool) -> str:
     return profiler.output_text(unicode=True, color=False, show_all=show_all)
 
 
+SCENARIO = "scenarios/gsomia-2019.toml"
+
+
+def _simulation(part: str, show_all: bool) -> str:
+    """The profile of one of the simulation parts (see the module docstring)."""
+    from sim.dynamics import PolicyBook, simulate_path
+    from sim.game import Game
+    from sim.loading import load
+    from sim.sweep import _simulate_points, point_seeds
+
+    scenario = load(SCENARIO)
+    game = Game.from_scenario(scenario)
+    if part == "policies":
+        return profile(lambda: PolicyBook(game).prepare(), 3, show_all)
+    if part == "paths":
+        book = PolicyBook(game)
+        book.prepare()
+        seeds = np.random.SeedSequence(2019).spawn(1000)
+
+        def paths() -> list[object]:
+            return [simulate_path(game, book, np.random.default_rng(s)) for s in seeds]
+
+        return profile(paths, 1, show_all)
+    rng = np.random.default_rng(2019)
+    points = [
+        {
+            "point": i,
+            "rng_seed": seed,
+            "us.pressure_scale": 3 * rng.random(),
+            "korea.us_cost": 10 * rng.random(),
+        }
+        for i, seed in enumerate(point_seeds(2019, 32))
+    ]
+    return profile(lambda: _simulate_points(scenario, points, 200), 1, show_all)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Profile nashpy on ``--nashpy-games`` games and ours on ``--games``, print both."""
+    """Profile the part asked for and print the call tree(s)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profiling")
+    parser.add_argument(
+        "--part", choices=("enumeration", "policies", "paths", "sweep"), default="enumeration"
+    )
     parser.add_argument("--games", type=int, default=2000, help="games per batched call")
     parser.add_argument("--repeats", type=int, default=20, help="batched calls profiled")
     parser.add_argument("--nashpy-games", type=int, default=100)
     parser.add_argument("--rng-seed", type=int, default=2019)
     parser.add_argument("--all", action="store_true", help="show library frames (long)")
     args = parser.parse_args(argv)
+    if args.part != "enumeration":
+        print(f"== {args.part} ==")
+        print(_simulation(args.part, args.all))
+        return 0
     rng = np.random.default_rng(args.rng_seed)
     A, B = rng.normal(size=(args.games, *SHAPE)), rng.normal(size=(args.games, *SHAPE))
     few = list(zip(A[: args.nashpy_games], B[: args.nashpy_games], strict=True))
