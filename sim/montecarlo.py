@@ -80,9 +80,7 @@ def _prepared(scenario: Scenario) -> tuple[Game, PolicyBook]:
     if key not in _PREPARED:
         _PREPARED.clear()
         game = Game.from_scenario(scenario)
-        book = PolicyBook(game)
-        book.prepare()
-        _PREPARED[key] = game, book
+        _PREPARED[key] = game, prepare_books([game])[0]
     return _PREPARED[key]
 
 
