@@ -36,9 +36,11 @@ def make_solver(
 ) -> StageSolver:
     """The solver for a scenario's stage games.
 
-    Support enumeration on games up to 6x6 goes to the batched solver (identical
-    equilibria on non-degenerate games; degenerate ones are routed to nashpy and flagged)
-    unless ``batched`` is False; every other method runs nashpy game by game.
+    Support enumeration on games up to 6x6 goes to the batched solver
+    (:func:`sim.batched.solve_arrays`: nashpy's equilibria on non-degenerate games;
+    degenerate ones, flagged, get vertex enumeration's set, by iterated strict dominance
+    when it leaves one profile) unless ``batched`` is False; every other method runs nashpy
+    game by game.
     """
     if batched and config.method == "support_enumeration" and max(shape) <= BATCHED_MAX_ACTIONS:
         from sim.batched import solve_arrays
