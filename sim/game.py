@@ -15,7 +15,7 @@ from sim.pressure import PressureModel, build_pressure
 from sim.scenario import Scenario
 from sim.schedule import HOURS_PER_DAY, Schedule, build_schedule
 from sim.solvers import StageSolver, make_solver
-from sim.stagegame import PayoffModel, compile_payoffs
+from sim.stagegame import PayoffModel, compile_payoffs, structure
 
 __all__ = ["Game", "solve_policies"]
 
@@ -175,13 +175,16 @@ def solve_policies(requests: Sequence[tuple[Game, Sequence[float | None]]]) -> l
 
 def _solved_alike(game: Game) -> tuple[object, ...]:
     """What games must share to be solved in one backward induction."""
-    s = game.schedule
+    s, payoffs = game.schedule, game.payoffs
     return (
         s.times.tobytes(),
         s.live,
         s.window_hours,
         s.discount_per_day,
         game.scenario.equilibrium,
-        game.payoffs.shape,
-        game.payoffs.outcome_ids,
+        getattr(game.solver, "func", game.solver),  # batched or game by game
+        payoffs.outcome_ids,
+        payoffs.outcome_of_cell.shape,
+        payoffs.outcome_of_cell.tobytes(),
+        structure(payoffs),
     )

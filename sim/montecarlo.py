@@ -7,6 +7,7 @@ whether it runs alone (replay), in one process or in several.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -77,11 +78,19 @@ _PREPARED: dict[str, tuple[Game, PolicyBook]] = {}
 def _prepared(scenario: Scenario) -> tuple[Game, PolicyBook]:
     """The game and prepared policy book of ``scenario``, solved once per process."""
     key = scenario.model_dump_json(warnings=False)
-    if key not in _PREPARED:
-        _PREPARED.clear()
+    prepared = _PREPARED.get(key)
+    if prepared is None:
         game = Game.from_scenario(scenario)
-        _PREPARED[key] = game, prepare_books([game])[0]
-    return _PREPARED[key]
+        prepared = game, prepare_books([game])[0]
+        _PREPARED.clear()
+        _PREPARED[key] = prepared
+    return prepared
+
+
+#: Batches (in any thread) inside :func:`paused_gc`; the collector is enabled again when the
+#: last one ends.
+_PAUSES = 0
+_PAUSE_LOCK = threading.Lock()
 
 
 @contextmanager
@@ -95,13 +104,20 @@ def paused_gc() -> Iterator[None]:
     generation pass after it is enabled again; a full collection here would traverse every
     live object, policies included, after every batch.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _PAUSES
+    with _PAUSE_LOCK:
+        ours = _PAUSES > 0 or gc.isenabled()  # else disabled by someone else: leave it so
+        if ours:
+            _PAUSES += 1
+            gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        if ours:
+            with _PAUSE_LOCK:
+                _PAUSES -= 1
+                if _PAUSES == 0:
+                    gc.enable()
 
 
 def _batches(

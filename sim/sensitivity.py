@@ -56,7 +56,8 @@ def analyze(
     design:
         ``sobol`` or ``morris``: how the points were sampled.
     rng_seed:
-        Seeds the bootstrap of the confidence intervals.
+        Seeds the bootstrap of the confidence intervals (any integer, 0 included: see
+        :func:`_salib_seed`).
     outputs:
         The columns to analyse (default: :func:`outputs_of`).
     """
@@ -72,9 +73,9 @@ def analyze(
             rows.extend({"output": output, "parameter": n, "note": note} for n in names)
             continue
         if design == "sobol":
-            rows.extend(_sobol(problem, y, output, rng_seed))
+            rows.extend(_sobol(problem, y, output, _salib_seed(rng_seed)))
         else:
-            rows.extend(_morris(problem, x, y, output, rng_seed))
+            rows.extend(_morris(problem, x, y, output, _salib_seed(rng_seed)))
     return _table(rows, design)
 
 
@@ -84,6 +85,15 @@ def _unusable(y: np.ndarray) -> str:
     if np.all(y == y[0]):
         return "constant"
     return ""
+
+
+def _salib_seed(rng_seed: int) -> int:
+    """A positive seed for SALib derived from ``rng_seed``.
+
+    SALib 1.6's Sobol analysis tests ``if seed:``, so a seed of 0 silently falls back to
+    numpy's global random state and the confidence intervals change from run to run.
+    """
+    return int(np.random.SeedSequence(rng_seed).generate_state(1)[0]) or 1
 
 
 def _sobol(problem: dict[str, Any], y: np.ndarray, output: str, seed: int) -> list[dict[str, Any]]:

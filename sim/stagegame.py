@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.scenario import MatrixTerm, ScalarTerm, Scenario
 
-__all__ = ["PayoffModel", "Term", "compile_payoffs", "stack_models"]
+__all__ = ["PayoffModel", "Term", "compile_payoffs", "stack_models", "structure"]
 
 FloatArray = NDArray[np.float64]
 TimeProfile = Literal["constant", "elapsed", "remaining"]
@@ -156,12 +156,23 @@ def stack_models(models: Sequence[PayoffModel]) -> PayoffModel:
             rows.append(replace(alike[0], matrix=np.stack([t.matrix for t in alike])))
         return tuple(rows)
 
-    if any(m.outcome_ids != lead.outcome_ids or m.shape != lead.shape for m in models):
+    if any(
+        m.outcome_ids != lead.outcome_ids
+        or m.shape != lead.shape
+        or not np.array_equal(m.outcome_of_cell, lead.outcome_of_cell)
+        for m in models
+    ):
         raise ValueError("models to stack must have the same actions and outcomes")
     return replace(
         lead,
         terms=(stacked([m.terms[0] for m in models]), stacked([m.terms[1] for m in models])),
     )
+
+
+def structure(model: PayoffModel) -> tuple[object, ...]:
+    """Everything about a model's terms but their matrices: models with the same structure,
+    actions and outcomes can be stacked (:func:`stack_models`)."""
+    return tuple(tuple(_kind(t) for t in terms) for terms in (*model.terms, *model.default_terms))
 
 
 def _kind(term: Term) -> tuple[object, ...]:

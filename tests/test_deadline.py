@@ -153,3 +153,20 @@ def test_policies_of_many_parameter_values_solved_together_equal_each_alone() ->
                 np.testing.assert_array_equal(getattr(alone, field), getattr(joint, field))
             assert alone.reasons == joint.reasons
     assert len(together[-1][0].times) != len(together[0][0].times)  # its own group
+
+
+def test_games_with_different_agreement_cells_are_not_solved_as_one() -> None:
+    """Grouping for a joint induction must include which cells end the game."""
+    from dataclasses import replace
+
+    from sim.game import solve_policies
+
+    game = Game.from_scenario(sim.load("scenarios/war-of-attrition-deadline.toml"))
+    cells = game.payoffs.outcome_of_cell.copy()
+    cells[0, 0], cells[1, 1] = cells[1, 1], cells[0, 0]
+    other = replace(game, payoffs=replace(game.payoffs, outcome_of_cell=cells))
+    joint = solve_policies([(game, [None]), (other, [None])])
+    for g, (policy,) in zip((game, other), joint, strict=True):
+        alone = g.policy()
+        np.testing.assert_array_equal(policy.agree, alone.agree)
+        np.testing.assert_array_equal(policy.values, alone.values)

@@ -284,3 +284,27 @@ def test_a_book_filled_elsewhere_simulates_as_a_prepared_one() -> None:
         filled.add([0.5], [game.policy(20, 0.5)])
     scheduled = Game.from_scenario(_variant("pressure", forecast="scheduled"))
     assert PolicyBook.grid(scheduled) == []
+
+
+def test_paused_gc_nests_restores_the_collector_and_respects_a_caller_who_disabled_it() -> None:
+    import gc
+
+    from sim.montecarlo import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), paused_gc():
+        raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

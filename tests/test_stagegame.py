@@ -91,3 +91,16 @@ def test_stacked_models_give_each_models_stage_games_exactly() -> None:
     other = compile_payoffs(sim.load("scenarios/war-of-attrition-deadline.toml"))
     with pytest.raises(ValueError, match="same"):
         stack_models([models[0], other])
+
+
+def test_models_with_different_agreement_cells_do_not_stack() -> None:
+    from dataclasses import replace
+
+    import sim
+    from sim.stagegame import compile_payoffs, stack_models
+
+    model = compile_payoffs(sim.load("scenarios/gsomia-2019.toml"))
+    cells = model.outcome_of_cell.copy()
+    cells[0, 0] = 0
+    with pytest.raises(ValueError, match="same actions and outcomes"):
+        stack_models([model, replace(model, outcome_of_cell=cells)])
