@@ -42,7 +42,8 @@ as a set.
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import replace
+from functools import cache, partial
 from itertools import combinations
 from math import comb
 from typing import NamedTuple
@@ -51,7 +52,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sim.equilibria import BEST_RESPONSE_TOL, EquilibriumSet
-from sim.equilibrium_arrays import EquilibriumArrays
+from sim.equilibrium_arrays import EquilibriumArrays, solve_in_chunks
 from sim.vertex import game_batch, vertex_enumeration_arrays
 
 __all__ = [
@@ -192,18 +193,9 @@ def solve_arrays(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> Equ
     A, B = game_batch(A, B, MIN_ACTIONS, MAX_ACTIONS)
     if not 0 < tol < 1:
         raise ValueError(f"tol must lie strictly between 0 and 1; got {tol}")
-    G, m, n = A.shape
+    _, m, n = A.shape
     chunk = max(1, _CHUNK_ENTRIES // (_most_pairs(m, n) * (m + n)))
-    starts = range(0, G, chunk)
-    parts = [
-        (np.arange(a, min(G, a + chunk)), _solve_chunk(A[a : a + chunk], B[a : a + chunk], tol))
-        for a in starts
-    ]
-    if len(parts) == 1:
-        return parts[0][1]
-    if not parts:
-        return _pure_results(np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), A, B, "")
-    return EquilibriumArrays.merge(parts)
+    return solve_in_chunks(partial(_solve_chunk, tol=tol), A, B, chunk)
 
 
 def _most_pairs(m: int, n: int) -> int:
@@ -477,26 +469,25 @@ def _assemble(
     ones, iterated strict dominance when it leaves one profile, else vertex enumeration.
     ``unit`` holds the scan's action-major payoffs on [0, 1] (``At``, ``Bt``)."""
     row_value, col_value, verified = _best_response_gaps(A, B, hits)
-    keep = verified & ~degenerate[hits.game]
     G = A.shape[0]
     dropped = np.bincount(hits.game[~verified], minlength=G) > 0
-    regular = EquilibriumArrays(
-        hits.game[keep],
-        hits.row[keep],
-        hits.col[keep],
-        row_value[keep],
-        col_value[keep],
+    found = EquilibriumArrays(
+        hits.game[verified],
+        hits.row[verified],
+        hits.col[verified],
+        row_value[verified],
+        col_value[verified],
         np.zeros(G, dtype=bool),
         (_SUPPORT_ENUMERATION,) * G,
         {g: (UNVERIFIED_DROPPED,) for g in np.flatnonzero(dropped & ~degenerate).tolist()},
     )
     games = np.flatnonzero(degenerate)
     if not games.size:
-        return regular
-    fallback = _Hits(hits.game[verified], hits.row[verified], hits.col[verified])
-    parts = [(np.flatnonzero(~degenerate), _subset(regular, np.flatnonzero(~degenerate)))]
+        return found
+    regular = np.flatnonzero(~degenerate)
     At, Bt = (M[:, :, games] for M in unit)
-    return EquilibriumArrays.merge(parts + _degenerate_parts(A, B, At, Bt, games, fallback))
+    parts = [(regular, _subset(found, regular)), *_degenerate_parts(A, B, At, Bt, games, found)]
+    return EquilibriumArrays.merge(parts)
 
 
 def _subset(result: EquilibriumArrays, games: IntArray) -> EquilibriumArrays:
@@ -517,7 +508,12 @@ def _subset(result: EquilibriumArrays, games: IntArray) -> EquilibriumArrays:
 
 
 def _degenerate_parts(
-    A: FloatArray, B: FloatArray, At: FloatArray, Bt: FloatArray, games: IntArray, fallback: _Hits
+    A: FloatArray,
+    B: FloatArray,
+    At: FloatArray,
+    Bt: FloatArray,
+    games: IntArray,
+    found: EquilibriumArrays,
 ) -> list[tuple[IntArray, EquilibriumArrays]]:
     """Results for the degenerate ``games``, flagged degenerate.
 
@@ -525,51 +521,24 @@ def _degenerate_parts(
     profile has that profile as its only equilibrium (the set vertex enumeration returns);
     the others go to :func:`sim.vertex.vertex_enumeration_arrays`. A game in which vertex
     enumeration finds nothing verifiable keeps its verified support-enumeration equilibria
-    and the flag :data:`VERTEX_ENUMERATION_FAILED`.
+    (from ``found``, the chunk's) and the flag :data:`VERTEX_ENUMERATION_FAILED`.
     """
     rows, cols, solved = _dominance_solved(At, Bt)
     parts = []
     if solved.any():
-        parts.append(
-            (
-                games[solved],
-                _pure_results(
-                    rows[solved], cols[solved], A[games[solved]], B[games[solved]], DOMINANCE
-                ),
-            )
-        )
+        on = games[solved]
+        parts.append((on, _pure_results(rows[solved], cols[solved], A[on], B[on], DOMINANCE)))
     rest = games[~solved]
     if rest.size:
-        found = vertex_enumeration_arrays(A[rest], B[rest])
-        failed = rest[found.counts == 0]
+        vertices = vertex_enumeration_arrays(A[rest], B[rest])
+        failed = rest[vertices.counts == 0]
         if failed.size:
-            found = _subset(found, np.flatnonzero(found.counts > 0))
-            parts.append((failed, _fallback(A, B, failed, fallback)))
+            vertices = _subset(vertices, np.flatnonzero(vertices.counts > 0))
+            flags = dict.fromkeys(range(failed.size), (VERTEX_ENUMERATION_FAILED,))
+            parts.append((failed, replace(_subset(found, failed), flags=flags)))
             rest = rest[np.isin(rest, failed, invert=True)]
-        parts.append((rest, found))
-    for _, part in parts:
-        part.degenerate[:] = True
-    return parts
-
-
-def _fallback(A: FloatArray, B: FloatArray, games: IntArray, hits: _Hits) -> EquilibriumArrays:
-    """The verified support-enumeration hits of ``games``, flagged as a failed vertex
-    enumeration."""
-    position = np.full(A.shape[0], -1, dtype=np.intp)
-    position[games] = np.arange(games.size)
-    keep = position[hits.game] >= 0
-    kept = _Hits(position[hits.game[keep]], hits.row[keep], hits.col[keep])
-    row_value, col_value, _ = _best_response_gaps(A[games], B[games], kept)
-    return EquilibriumArrays(
-        kept.game,
-        kept.row,
-        kept.col,
-        row_value,
-        col_value,
-        np.ones(games.size, dtype=bool),
-        (_SUPPORT_ENUMERATION,) * games.size,
-        dict.fromkeys(range(games.size), (VERTEX_ENUMERATION_FAILED,)),
-    )
+        parts.append((rest, vertices))
+    return [(on, replace(part, degenerate=np.ones(len(part), dtype=bool))) for on, part in parts]
 
 
 def _dominance_solved(At: FloatArray, Bt: FloatArray) -> tuple[IntArray, IntArray, BoolArray]:

@@ -10,7 +10,7 @@ and indexing give the usual :class:`~sim.equilibria.EquilibriumSet` objects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from sim.equilibria import Equilibrium, EquilibriumSet
 
-__all__ = ["EquilibriumArrays"]
+__all__ = ["EquilibriumArrays", "solve_in_chunks"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -98,6 +98,20 @@ class EquilibriumArrays:
         return EquilibriumSet(tuple(found), self.method[g], bool(self.degenerate[g]), flags)
 
     @classmethod
+    def empty(cls, m: int, n: int) -> EquilibriumArrays:
+        """The result for no ``(m, n)`` games."""
+        none = np.zeros(0)
+        return cls(
+            np.zeros(0, dtype=np.intp),
+            np.zeros((0, m)),
+            np.zeros((0, n)),
+            none,
+            none,
+            np.zeros(0, dtype=bool),
+            (),
+        )
+
+    @classmethod
     def from_sets(cls, sets: Sequence[EquilibriumSet], m: int, n: int) -> EquilibriumArrays:
         """The arrays of equilibrium sets of ``(m, n)`` games."""
         found = [(g, e) for g, s in enumerate(sets) for e in s.equilibria]
@@ -147,3 +161,20 @@ class EquilibriumArrays:
             tuple(method),
             flags,
         )
+
+
+def solve_in_chunks(
+    solve: Callable[[FloatArray, FloatArray], EquilibriumArrays],
+    A: FloatArray,
+    B: FloatArray,
+    chunk: int,
+) -> EquilibriumArrays:
+    """``solve`` on ``(G, m, n)`` games ``chunk`` at a time (which bounds memory), merged."""
+    G, m, n = A.shape
+    parts = [
+        (np.arange(a, min(G, a + chunk)), solve(A[a : a + chunk], B[a : a + chunk]))
+        for a in range(0, G, chunk)
+    ]
+    if not parts:
+        return EquilibriumArrays.empty(m, n)
+    return parts[0][1] if len(parts) == 1 else EquilibriumArrays.merge(parts)

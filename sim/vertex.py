@@ -54,7 +54,7 @@ cannot swap two equilibria).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 from itertools import combinations
 from math import comb
 from typing import NamedTuple
@@ -71,7 +71,7 @@ from sim.equilibria import (
     GameError,
     validate_game,
 )
-from sim.equilibrium_arrays import EquilibriumArrays
+from sim.equilibrium_arrays import EquilibriumArrays, solve_in_chunks
 
 __all__ = [
     "MAX_ACTIONS",
@@ -210,20 +210,9 @@ def vertex_enumeration_arrays(
     a, b = game_batch(A, B)
     if not 0 < tol < 1:
         raise GameError(f"tol must lie strictly between 0 and 1; got {tol}")
-    G, m, n = a.shape
+    _, m, n = a.shape
     chunk = max(1, _CHUNK_ENTRIES // (comb(m + n, m) * (m * m + n * n)))
-    parts = [
-        (
-            np.arange(start, min(G, start + chunk)),
-            _solve_chunk(a[start : start + chunk], b[start : start + chunk], tol),
-        )
-        for start in range(0, G, chunk)
-    ]
-    if len(parts) == 1:
-        return parts[0][1]
-    if not parts:
-        return _empty(m, n)
-    return EquilibriumArrays.merge(parts)
+    return solve_in_chunks(partial(_solve_chunk, tol=tol), a, b, chunk)
 
 
 def game_batch(
@@ -518,20 +507,6 @@ def _assemble(
         degenerate,
         (METHOD,) * degenerate.size,
         flags,
-    )
-
-
-def _empty(m: int, n: int) -> EquilibriumArrays:
-    """The result for no games."""
-    none = np.zeros(0)
-    return EquilibriumArrays(
-        np.zeros(0, dtype=np.intp),
-        np.zeros((0, m)),
-        np.zeros((0, n)),
-        none,
-        none,
-        np.zeros(0, dtype=bool),
-        (),
     )
 
 
