@@ -235,12 +235,8 @@ def _select(
     where the rule has nothing to choose (one equilibrium, for the rules whose reason does
     not depend on the payoffs)."""
     index = found.starts.copy()
-    if rule not in _ONLY_REASON:
-        simple = np.zeros(len(found), dtype=bool)
-        said = dict.fromkeys(found.method, "")
-    else:
-        simple = found.counts == 1
-        said = {method: _ONLY_REASON[rule].format(method=method) for method in set(found.method)}
+    simple = (found.counts == 1) & (rule in _ONLY_REASON)
+    said = {m: _ONLY_REASON.get(rule, "").format(method=m) for m in set(found.method)}
     reasons = [
         said[method] if s else "" for s, method in zip(simple.tolist(), found.method, strict=True)
     ]

@@ -148,9 +148,10 @@ def solve_policies(requests: Sequence[tuple[Game, Sequence[float | None]]]) -> l
     """Policies from epoch 0 for several games, each at several observed pressure levels.
 
     The games are one scenario at different parameter values (a sweep's points). Those that
-    share a schedule, an equilibrium configuration and a payoff shape are solved in one
-    backward induction (:func:`sim.deadline.solve_deadlines`), so every numpy call of the
-    stage-game solver works on the stage games of all of them. Returns, for each request,
+    share a schedule, a solver and selection rule, agreement cells and payoff terms (all
+    but the terms' values) are solved in one backward induction
+    (:func:`sim.deadline.solve_deadlines`), so every numpy call of the stage-game solver
+    works on the stage games of all of them. Returns, for each request,
     the policies in the order of its levels (``None`` is the scheduled level), equal to
     ``game.policies(0, levels)``.
     """

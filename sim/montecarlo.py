@@ -62,8 +62,14 @@ def _children(rng_seed: int, runs: int) -> list[np.random.SeedSequence]:
 def _chunk(
     scenario: Scenario, indices: Sequence[int], seeds: Sequence[np.random.SeedSequence]
 ) -> list[tuple[int, PathResult]]:
+    return _paths(*_prepared(scenario), indices, seeds)
+
+
+def _paths(
+    game: Game, book: PolicyBook, indices: Sequence[int], seeds: Sequence[np.random.SeedSequence]
+) -> list[tuple[int, PathResult]]:
+    """Paths ``indices`` from their seeds, with the garbage collector paused."""
     with paused_gc():
-        game, book = _prepared(scenario)
         return [
             (i, simulate_path(game, book, _generator(s)))
             for i, s in zip(indices, seeds, strict=True)
@@ -174,15 +180,13 @@ def prepare_books(games: Sequence[Game]) -> list[PolicyBook]:
     level a book would :meth:`~PolicyBook.prepare` and each game's policy on the scheduled
     pressure go to :func:`sim.game.solve_policies` together.
     """
-    requests: list[tuple[Game, list[float | None]]] = [
-        (game, [*PolicyBook.grid(game), None]) for game in games
-    ]
+    grids = [PolicyBook.grid(game) for game in games]
     books = []
     with paused_gc():
-        solved = solve_policies(requests)
-        for (game, levels), policies in zip(requests, solved, strict=True):
+        solved = solve_policies([(g, [*grid, None]) for g, grid in zip(games, grids, strict=True)])
+        for game, grid, policies in zip(games, grids, solved, strict=True):
             book = PolicyBook(game, initial=policies[-1])
-            book.add([lv for lv in levels if lv is not None], policies[:-1])
+            book.add(grid, policies[:-1])
             books.append(book)
     return books
 
@@ -193,11 +197,7 @@ def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) ->
     The same rows as ``simulate(game.scenario, runs, rng_seed).runs``, without the event
     log: what a sweep point needs.
     """
-    with paused_gc():
-        results = [
-            (i, simulate_path(game, book, _generator(s)))
-            for i, s in enumerate(_children(rng_seed, runs))
-        ]
+    results = _paths(game, book, range(runs), _children(rng_seed, runs))
     return _runs_table(game.scenario, results)
 
 

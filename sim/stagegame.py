@@ -145,17 +145,8 @@ def stack_models(models: Sequence[PayoffModel]) -> PayoffModel:
         If the models differ in anything but their term matrices (not one scenario).
     """
     lead = models[0]
-
-    def stacked(terms: Sequence[tuple[Term, ...]]) -> tuple[Term, ...]:
-        if any(len(t) != len(terms[0]) for t in terms):
-            raise ValueError("models to stack must have the same payoff terms")
-        rows = []
-        for alike in zip(*terms, strict=True):
-            if len({_kind(t) for t in alike}) > 1:
-                raise ValueError("models to stack must have the same payoff terms")
-            rows.append(replace(alike[0], matrix=np.stack([t.matrix for t in alike])))
-        return tuple(rows)
-
+    if any(_kinds(m.terms) != _kinds(lead.terms) for m in models):
+        raise ValueError("models to stack must have the same payoff terms")
     if any(
         m.outcome_ids != lead.outcome_ids
         or m.shape != lead.shape
@@ -163,21 +154,28 @@ def stack_models(models: Sequence[PayoffModel]) -> PayoffModel:
         for m in models
     ):
         raise ValueError("models to stack must have the same actions and outcomes")
-    return replace(
-        lead,
-        terms=(stacked([m.terms[0] for m in models]), stacked([m.terms[1] for m in models])),
-    )
+
+    def stacked(p: int) -> tuple[Term, ...]:
+        return tuple(
+            replace(term, matrix=np.stack([m.terms[p][t].matrix for m in models]))
+            for t, term in enumerate(lead.terms[p])
+        )
+
+    return replace(lead, terms=(stacked(0), stacked(1)))
 
 
 def structure(model: PayoffModel) -> tuple[object, ...]:
     """Everything about a model's terms but their matrices: models with the same structure,
     actions and outcomes can be stacked (:func:`stack_models`)."""
-    return tuple(tuple(_kind(t) for t in terms) for terms in (*model.terms, *model.default_terms))
+    return _kinds((*model.terms, *model.default_terms))
 
 
-def _kind(term: Term) -> tuple[object, ...]:
-    """Everything about a term but its matrix."""
-    return (term.component, term.pressure, term.time, term.flow, term.parity, term.continuation)
+def _kinds(terms: Sequence[tuple[Term, ...]]) -> tuple[tuple[object, ...], ...]:
+    """Everything about each player's terms but their matrices."""
+    return tuple(
+        tuple((t.component, t.pressure, t.time, t.flow, t.parity, t.continuation) for t in player)
+        for player in terms
+    )
 
 
 def _batch(*arrays: ArrayLike) -> int:
