@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.deadline import Policy, solve_deadline, solve_deadlines
+from sim.deadline import Policy, Starts, solve_deadline, solve_deadlines
 from sim.equilibria import EquilibriumSet
 from sim.pressure import PressureModel, build_pressure
 from sim.scenario import Scenario
@@ -144,7 +144,10 @@ class Game:
         return self.solver(A[None], B[None])[0]
 
 
-def solve_policies(requests: Sequence[tuple[Game, Sequence[float | None]]]) -> list[list[Policy]]:
+def solve_policies(
+    requests: Sequence[tuple[Game, Sequence[float | None]]],
+    starts: Sequence[Starts | None] | None = None,
+) -> list[list[Policy]]:
     """Policies from epoch 0 for several games, each at several observed pressure levels.
 
     The games are one scenario at different parameter values (a sweep's points). Those that
@@ -154,7 +157,13 @@ def solve_policies(requests: Sequence[tuple[Game, Sequence[float | None]]]) -> l
     works on the stage games of all of them. Returns, for each request,
     the policies in the order of its levels (``None`` is the scheduled level), equal to
     ``game.policies(0, levels)``.
+
+    ``starts``, when given, has one entry per request: ``None``, or the live epoch to solve
+    each of its levels from (parallel to the levels); that level's policy is then
+    ``game.policies(0, levels)[j].tail(start)``, and the epochs before it are not solved.
     """
+    if starts is not None and len(starts) != len(requests):
+        raise ValueError(f"starts: {len(starts)} entries for {len(requests)} requests")
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, (game, _) in enumerate(requests):
         groups.setdefault(_solved_alike(game), []).append(i)
@@ -167,7 +176,11 @@ def solve_policies(requests: Sequence[tuple[Game, Sequence[float | None]]]) -> l
             blocks.append((game.payoffs, np.array(paths), np.array(ends)))
         lead = requests[members[0]][0]
         solved = solve_deadlines(
-            blocks, lead.schedule, lead.solver, lead.scenario.equilibrium.selection
+            blocks,
+            lead.schedule,
+            lead.solver,
+            lead.scenario.equilibrium.selection,
+            starts=None if starts is None else [starts[i] for i in members],
         )
         for i, policies in zip(members, solved, strict=True):
             out[i] = policies

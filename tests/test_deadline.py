@@ -170,3 +170,111 @@ def test_games_with_different_agreement_cells_are_not_solved_as_one() -> None:
         alone = g.policy()
         np.testing.assert_array_equal(policy.agree, alone.agree)
         np.testing.assert_array_equal(policy.values, alone.values)
+
+
+FIELDS = ("times", "pressure", "row", "col", "values", "agree", "degenerate", "equilibria")
+
+
+def forecasts(game: Game, levels: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """(G, L) pressure paths and (G,) deadline pressures seen from epoch 0."""
+    paths, ends = zip(*(game.forecast(0, lv) for lv in levels), strict=True)
+    return np.array(paths), np.array(ends)
+
+
+def assert_same_policy(got: sim.deadline.Policy, expected: sim.deadline.Policy) -> None:  # type: ignore[name-defined]
+    """Bit for bit: every array, its dtype, the reasons and the first epoch."""
+    assert got.first == expected.first
+    for field in FIELDS:
+        a, b = getattr(got, field), getattr(expected, field)
+        assert a.dtype == b.dtype, field
+        np.testing.assert_array_equal(a, b, err_msg=field)
+    assert got.reasons == expected.reasons
+    assert (got.outcome_ids, got.default_outcome) == (
+        expected.outcome_ids,
+        expected.default_outcome,
+    )
+
+
+def test_rows_solved_from_their_own_starts_equal_each_row_solved_alone() -> None:
+    """Epoch k solves only the rows that start by k; a row's policy is the one its own
+    induction from its start gives, and the tail of the induction from epoch 0."""
+    from sim.deadline import solve_deadline, solve_deadlines
+
+    game = Game.from_scenario(sim.load(GSOMIA))
+    live, rule = game.schedule.live, game.scenario.equilibrium.selection
+    levels = [0.0, 0.5, 0.9, 0.95, 1.0, 1.3]
+    paths, ends = forecasts(game, levels)
+    starts = [live // 2, 0, live, live - 1, live // 2, 1]
+    solved: list[int] = []
+
+    def counting(A: np.ndarray, B: np.ndarray):  # type: ignore[no-untyped-def]
+        solved.append(len(A))
+        return game.solver(A, B)
+
+    block = (game.payoffs, paths, ends)
+    (policies,) = solve_deadlines([block], game.schedule, counting, rule, starts=[starts])
+    assert sum(solved) == sum(live - s for s in starts)  # no stage game before a row's start
+    full = solve_deadline(game.payoffs, game.schedule, paths, ends, game.solver, rule)
+    for i, (policy, start) in enumerate(zip(policies, starts, strict=True)):
+        row = (paths[i : i + 1], ends[i : i + 1])
+        (alone,) = solve_deadline(game.payoffs, game.schedule, *row, game.solver, rule, start)
+        assert_same_policy(policy, alone)
+        assert_same_policy(policy, full[i].tail(start))
+        assert len(policy.times) == live - start
+    assert policies[2].values.shape == (1, 2) and policies[2].reasons == ()
+    # Levels on either side of Korea's threshold end differently: rows cannot be mixed up.
+    assert policies[1].outcome_probabilities()["lapse"] == pytest.approx(1.0, abs=1e-12)
+    assert policies[4].outcome_probabilities()["suspension_for_talks"] == pytest.approx(1.0)
+
+
+def test_starts_of_several_games_follow_their_requests() -> None:
+    """solve_policies groups games solved alike; each request keeps its own starts."""
+    from sim.game import solve_policies
+
+    base = sim.load(GSOMIA)
+    costs = (2.0, 3.0, 4.0)
+    games = [Game.from_scenario(base.with_overrides({"korea.us_cost": c})) for c in costs]
+    shorter = Game.from_scenario(base.with_overrides({"window.days": 30.0}))
+    requests: list[tuple[Game, list[float | None]]] = [
+        (games[0], [0.9, 1.0, None]),
+        (shorter, [1.0, 0.5]),
+        (games[1], [1.0, 0.9, 0.95]),
+        (games[2], [1.0, 0.5]),
+    ]
+    live = games[0].schedule.live
+    starts = [[live - 1, 0, 10], [3, 3], [10, live, 0], None]
+    together = solve_policies(requests, starts=starts)
+    for (game, levels), given, policies in zip(requests, starts, together, strict=True):
+        full = game.policies(0, levels)
+        for j, policy in enumerate(policies):
+            assert_same_policy(policy, full[j].tail(0 if given is None else given[j]))
+    assert [p.first for p in together[2]] == [10, live, 0]
+
+
+@pytest.mark.parametrize(
+    ("starts", "message"),
+    [
+        ([[3, -1]], r"starts\[0\]\[1\] = -1"),
+        ([[3, 2]], r"starts\[0\]\[1\] = 2"),  # before first = 3
+        ([[3, 10**6]], r"starts\[0\]\[1\] = 1000000"),
+        ([[3]], r"2 integer epochs expected"),
+        ([[3.0, 4.0]], r"integer epochs"),
+        ([[3, 4], None], r"2 entries for 1 blocks"),
+    ],
+)
+def test_bad_starts_are_rejected(starts: list[object], message: str) -> None:
+    from sim.deadline import solve_deadlines
+
+    game = Game.from_scenario(sim.load(GSOMIA))
+    paths, ends = forecasts(game, [0.5, 1.0])
+    block = (game.payoffs, paths, ends)
+    with pytest.raises(ValueError, match=message):
+        solve_deadlines([block], game.schedule, game.solver, "payoff_dominant", 3, starts=starts)  # type: ignore[arg-type]
+
+
+def test_solve_policies_rejects_starts_not_one_per_request() -> None:
+    from sim.game import solve_policies
+
+    game = Game.from_scenario(sim.load(GSOMIA))
+    with pytest.raises(ValueError, match="1 entries for 2 requests"):
+        solve_policies([(game, [None]), (game, [1.0])], starts=[None])
