@@ -32,7 +32,7 @@ from sim.game import Game
 from sim.pressure import PressureModel, draw
 from sim.stagegame import PayoffModel
 
-__all__ = ["EVENT_COLUMNS", "PathResult", "PolicyBook", "simulate_path"]
+__all__ = ["EVENT_COLUMNS", "PathResult", "PolicyBook", "first_mover", "simulate_path"]
 
 FloatArray = NDArray[np.float64]
 
@@ -109,6 +109,7 @@ class PolicyBook:
         self._persistent = game.pressure.persistent
         self._cache: dict[tuple[int, int], Policy] = {}
         self._plans: dict[tuple[int, int], _Plan] = {}
+        self._unplanned: list[tuple[int, int]] = []
         #: The policy on the scheduled pressure from epoch 0 (solved here when not given).
         self.initial = game.policy() if initial is None else initial
 
@@ -156,8 +157,21 @@ class PolicyBook:
             if policy.first != 0:
                 raise ValueError(f"policy from epoch {policy.first}, not from epoch 0")
             self._cache[self._key(0, level)] = policy
-        keys = [self._key(0, level) for level in levels]
-        self._plans.update(zip(keys, _Plan.many(policies), strict=True))
+        self._unplanned.extend(self._key(0, level) for level in levels)
+
+    def key(self, first: int, level: float) -> tuple[int, int]:
+        """Where the policy from live epoch ``first`` at the observed ``level`` is kept: the
+        epoch it is solved from, and the level's step on the grid."""
+        return self._key(first, level)
+
+    def keys(self, first: int, levels: FloatArray) -> tuple[int, NDArray[np.int64]]:
+        """:meth:`key` for many levels observed at one epoch (numpy's ``rint`` takes halves to
+        even, as ``round`` does)."""
+        return (0 if self._persistent else first), np.rint(levels / self.tolerance).astype(np.int64)
+
+    def policy(self, key: tuple[int, int]) -> Policy:
+        """The policy kept under ``key`` (solved now if it is not yet)."""
+        return self._solved(key)
 
     def _key(self, first: int, level: float) -> tuple[int, int]:
         return (0 if self._persistent else first), round(level / self.tolerance)
@@ -173,6 +187,11 @@ class PolicyBook:
         key = (0 if self._persistent else first), round(level / self.tolerance)  # _key, inlined
         plan = self._plans.get(key)
         if plan is None:
+            if self._unplanned:  # the plans of added policies, built in bulk on first use
+                keys, self._unplanned = self._unplanned, []
+                policies = [self._cache[k] for k in keys]
+                self._plans.update(zip(keys, _Plan.many(policies), strict=True))
+                return self._plan(first, level)
             plan = self._plans[key] = _Plan.of(self._solved(key))
         return plan
 
@@ -443,23 +462,25 @@ class _Path:
         return PathResult(
             outcome=self.outcome,
             decision_hours=self.decided_at,
-            first_mover=self.first_mover(),
+            first_mover=first_mover(self.first_concession, self.shared.ids),
             final_actions=finals,
             payoffs=self.payoffs(),
             resolves=self.resolves,
             events=self.events,
         )
 
-    def first_mover(self) -> str:
-        first = self.first_concession
-        ids = self.shared.ids
-        if first[0] is None and first[1] is None:
-            return "none"
-        if first[0] == first[1]:
-            return "simultaneous"
-        if first[1] is None or (first[0] is not None and first[0] < first[1]):
-            return ids[0]
-        return ids[1]
+
+def first_mover(first_concession: Sequence[int | None], ids: Sequence[str]) -> str:
+    """Who conceded first, given each player's first conceding epoch (None if never):
+    a player's id, ``simultaneous`` or ``none``."""
+    first = first_concession
+    if first[0] is None and first[1] is None:
+        return "none"
+    if first[0] == first[1]:
+        return "simultaneous"
+    if first[1] is None or (first[0] is not None and first[0] < first[1]):
+        return ids[0]
+    return ids[1]
 
 
 def simulate_path(game: Game, book: PolicyBook, rng: np.random.Generator) -> PathResult:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.batchpaths import PathArrays, simulate_paths
 from sim.dynamics import PathResult, PolicyBook, simulate_path
 from sim.game import Game, solve_policies
 from sim.scenario import Scenario
@@ -195,38 +196,37 @@ def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) ->
     """The runs table of ``runs`` paths simulated here with a prepared policy book.
 
     The same rows as ``simulate(game.scenario, runs, rng_seed).runs``, without the event
-    log: what a sweep point needs.
+    log: what a sweep point needs. The paths advance together, epoch by epoch
+    (:func:`sim.batchpaths.simulate_paths`), instead of one SimPy model each.
     """
-    results = _paths(game, book, range(runs), _children(rng_seed, runs))
-    return _runs_table(game.scenario, results)
+    rngs = [_generator(s) for s in _children(rng_seed, runs)]
+    return _runs_table(game.scenario, range(runs), simulate_paths(game, book, rngs))
 
 
 def _tabulate(scenario: Scenario, results: list[tuple[int, PathResult]]) -> Tables:
-    return Tables(runs=_runs_table(scenario, results), events=_events_table(scenario, results))
+    indices = [i for i, _ in results]
+    paths = PathArrays.of([r for _, r in results])
+    return Tables(
+        runs=_runs_table(scenario, indices, paths), events=_events_table(scenario, results)
+    )
 
 
-def _runs_table(scenario: Scenario, results: list[tuple[int, PathResult]]) -> pd.DataFrame:
+def _runs_table(scenario: Scenario, indices: Sequence[int], paths: PathArrays) -> pd.DataFrame:
     """One row per path."""
-    schedule = build_schedule(scenario)
+    window = build_schedule(scenario).window_hours
     ids = [p.id for p in scenario.players]
-    rows = []
-    for i, r in results:
-        row = {
-            "run": i,
-            "outcome": r.outcome,
-            "hours_before_deadline": schedule.window_hours - r.decision_hours,
-            "first_mover": r.first_mover,
-            "resolves": r.resolves,
-        }
-        for p, pid in enumerate(ids):
-            row[f"final_action_{pid}"] = r.final_actions[p]
-        for p, pid in enumerate(ids):
-            row[f"payoff_{pid}"] = r.payoffs[p]
-        rows.append(row)
-    runs = pd.DataFrame(rows)
-    for col in ("outcome", "first_mover", *(f"final_action_{pid}" for pid in ids)):
-        runs[col] = runs[col].astype("string")
-    return runs
+    columns: dict[str, object] = {
+        "run": np.asarray(indices, dtype=np.int64),
+        "outcome": pd.array(paths.outcome, dtype="string"),
+        "hours_before_deadline": window - paths.decision_hours,
+        "first_mover": pd.array(paths.first_mover, dtype="string"),
+        "resolves": paths.resolves,
+    }
+    for p, pid in enumerate(ids):
+        columns[f"final_action_{pid}"] = pd.array(paths.final_actions[p], dtype="string")
+    for p, pid in enumerate(ids):
+        columns[f"payoff_{pid}"] = paths.payoffs[:, p]
+    return pd.DataFrame(columns)
 
 
 def _events_table(scenario: Scenario, results: list[tuple[int, PathResult]]) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,12 +61,32 @@ class PressureModel:
 
     def realised(self, t: ArrayLike, shocks: FloatArray) -> FloatArray:
         """Pressure at hours ``t`` on a path with the given (time, size) shocks."""
+        out: FloatArray = self.realised_many(t, [shocks])[0]
+        return out
+
+    def realised_many(self, t: ArrayLike, shocks: Sequence[FloatArray]) -> FloatArray:
+        """:meth:`realised` for many paths' shocks, shape (P, T).
+
+        Paths with the same number of shocks are computed together, so that the sum over a
+        path's shocks adds the same count in the same order whatever the other paths hold.
+        A shock adds nothing before it strikes; its decay is computed only after.
+        """
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
-        if len(shocks) == 0:
-            return self.level(t)
-        dt = t[:, None] - shocks[None, :, 0]
-        extra = np.where(dt >= 0, shocks[None, :, 1] * self.decay(np.maximum(dt, 0.0)), 0.0)
-        return np.asarray(self.scale * np.maximum(self.scheduled(t) + extra.sum(axis=1), 0.0))
+        out = np.empty((len(shocks), t.size))
+        counts = np.array([len(s) for s in shocks], dtype=np.intp)
+        for n in np.unique(counts).tolist():
+            members = np.flatnonzero(counts == n)
+            if n == 0:
+                out[members] = self.level(t)
+                continue
+            each = np.stack([shocks[i] for i in members.tolist()])
+            dt = t[None, :, None] - each[:, None, :, 0]
+            struck = dt >= 0
+            extra = np.zeros(dt.shape)
+            size = np.broadcast_to(each[:, None, :, 1], dt.shape)
+            extra[struck] = size[struck] * self.decay(dt[struck])
+            out[members] = self.scale * np.maximum(self.scheduled(t) + extra.sum(axis=2), 0.0)
+        return out
 
     @property
     def has_shocks(self) -> bool:

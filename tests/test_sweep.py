@@ -172,8 +172,8 @@ def _argv(params: list[str], out: Path, *extra: str) -> list[str]:
 
 def test_resume_after_kill_9_gives_the_uninterrupted_dataset(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
-    params = ["waiting_cost=0.2:0.8:4", "concession_cost=6,8,10"]
-    argv = _argv(params, out, "--workers", "1")  # 12 points in 4 parts of 3
+    params = ["waiting_cost=0.2:0.8:16", "concession_cost=6,8,10"]
+    argv = _argv(params, out, "--workers", "1")  # 48 points in 4 parts of 12
     proc = _start(argv, out)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
@@ -188,7 +188,7 @@ def test_resume_after_kill_9_gives_the_uninterrupted_dataset(tmp_path: Path) -> 
 
 def test_sigterm_stops_cleanly_and_says_how_to_resume(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
-    proc = _start(_argv(["waiting_cost=0.2:0.8:16"], out, "--workers", "2"), out)
+    proc = _start(_argv(["waiting_cost=0.2:0.8:64"], out, "--workers", "2"), out)
     os.kill(proc.pid, signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err.decode()

@@ -1,0 +1,261 @@
+"""Many paths of one game at once, epoch by epoch over numpy arrays, without the event log.
+
+The model is :mod:`sim.dynamics`'s, and so are the numbers: each path draws from its own
+generator in the same order (the shocks, then one uniform per player per live epoch), reads
+the same realised pressure, re-solves when the policy in force is stale by more than the
+tolerance (taking the same cached policy from the :class:`~sim.dynamics.PolicyBook`), draws
+its actions by the same rule as :func:`bisect.bisect_right` on the cumulative strategies, and
+accrues its payoffs with the same function. Only the bookkeeping differs: instead of two SimPy
+processes per path, one loop over the live epochs advances every path still undecided, so the
+Python work per epoch is shared by all of them. What it gives up is the event log; a sweep
+point's summary never reads it. The tests check every column of the runs table bit for bit
+against SimPy paths, on every scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.deadline import Policy
+from sim.dynamics import PathResult, PolicyBook, _Shared, first_mover
+from sim.game import Game
+from sim.pressure import draw
+
+__all__ = ["PathArrays", "simulate_paths"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class PathArrays:
+    """What happened on each of P paths (what :class:`~sim.dynamics.PathResult` holds,
+    the event log aside), as columns."""
+
+    outcome: list[str]
+    decision_hours: FloatArray
+    first_mover: list[str]
+    final_actions: tuple[list[str], list[str]]
+    payoffs: FloatArray
+    resolves: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, results: Sequence[PathResult]) -> PathArrays:
+        """The columns of SimPy paths' results."""
+        return cls(
+            outcome=[r.outcome for r in results],
+            decision_hours=np.array([r.decision_hours for r in results], dtype=np.float64),
+            first_mover=[r.first_mover for r in results],
+            final_actions=(
+                [r.final_actions[0] for r in results],
+                [r.final_actions[1] for r in results],
+            ),
+            payoffs=np.array([r.payoffs for r in results], dtype=np.float64).reshape(-1, 2),
+            resolves=np.array([r.resolves for r in results], dtype=np.int64),
+        )
+
+
+class _Table:
+    """The policies in use, as arrays indexed by (policy, live epoch) for the gathers of a
+    step.
+
+    Rows are aligned on absolute epochs (a policy from epoch ``first`` fills rows ``first``
+    on). ``draws[p]`` holds player p's cumulative strategies with the last entry set to
+    infinity, as :class:`~sim.dynamics._Plan` does; ``values`` the continuation values, with
+    the deadline's in row L.
+    """
+
+    def __init__(self, book: PolicyBook, live: int, shape: tuple[int, int]) -> None:
+        self.book, self.live, self.shape = book, live, shape
+        self.policies: list[Policy] = []
+        self._index: dict[object, int] = {}
+        self._built = 0
+        self.pressure = np.zeros((0, live))
+        self.draws = (np.zeros((0, live, shape[0])), np.zeros((0, live, shape[1])))
+        self.values = np.zeros((0, live + 1, 2))
+        #: The policy on the scheduled pressure, in force from the start.
+        self.initial = self._add("initial", book.initial)
+
+    def lookup(self, k: int, observed: FloatArray) -> IntArray:
+        """The policy re-solved at epoch ``k`` for each observed level (solved by the book
+        if new), then :meth:`build`."""
+        first, steps = self.book.keys(k, observed)
+        unique, inverse = np.unique(steps, return_inverse=True)
+        index = np.empty(unique.size, dtype=np.intp)
+        for u, step in enumerate(unique.tolist()):
+            key = (first, step)
+            q = self._index.get(key)
+            index[u] = q if q is not None else self._add(key, self.book.policy(key))
+        self.build()
+        return index[inverse]
+
+    def _add(self, key: object, policy: Policy) -> int:
+        q = self._index[key] = len(self.policies)
+        self.policies.append(policy)
+        return q
+
+    def build(self) -> None:
+        """Extend the arrays with the policies added since the last call."""
+        new = self.policies[self._built :]
+        if not new:
+            return
+        size = len(new)
+        pressure = np.full((size, self.live), np.nan)
+        draws = tuple(np.full((size, self.live, m), np.nan) for m in self.shape)
+        values = np.full((size, self.live + 1, 2), np.nan)
+        for first in sorted({policy.first for policy in new}):
+            members = [i for i, policy in enumerate(new) if policy.first == first]
+            group = [new[i] for i in members]
+            pressure[members, first:] = np.stack([p.pressure for p in group])
+            values[members, first:] = np.stack([p.values for p in group])
+            for p, name in enumerate(("row", "col")):
+                cumulative = np.cumsum(np.stack([getattr(x, name) for x in group]), axis=2)
+                cumulative[:, :, -1] = np.inf
+                draws[p][members, first:] = cumulative
+        self.pressure = np.concatenate([self.pressure, pressure])
+        self.values = np.concatenate([self.values, values])
+        self.draws = (
+            np.concatenate([self.draws[0], draws[0]]),
+            np.concatenate([self.draws[1], draws[1]]),
+        )
+        self._built = len(self.policies)
+
+
+def simulate_paths(game: Game, book: PolicyBook, rngs: Sequence[np.random.Generator]) -> PathArrays:
+    """Simulate one path per generator; path i equals ``simulate_path(game, book, rngs[i])``
+    apart from the event log."""
+    shared = book._shared if book.game is game else _Shared.of(game)
+    live = len(shared.times)
+    shocks, uniforms = [], np.empty((len(rngs), 2 * live))
+    for i, rng in enumerate(rngs):
+        shocks.append(draw(shared.pressure, shared.window, rng))
+        uniforms[i] = rng.random(2 * live)
+    levels = shared.pressure.realised_many(shared.level_times, shocks)
+    steps = _Steps(shared, book, levels, uniforms)
+    steps.run()
+    return steps.arrays()
+
+
+class _Steps:
+    """The state of all paths, advanced one live epoch at a time."""
+
+    def __init__(
+        self, shared: _Shared, book: PolicyBook, levels: FloatArray, uniforms: FloatArray
+    ) -> None:
+        self.shared, self.book, self.levels, self.uniforms = shared, book, levels, uniforms
+        count, live = levels.shape[0], len(shared.times)
+        self.table = table = _Table(book, live, shared.payoffs.shape)
+        table.build()
+        self.plan = np.full(count, table.initial, dtype=np.intp)
+        self.cells = np.zeros((2, count, live), dtype=np.intp)
+        self.in_force = np.zeros((count, live), dtype=np.intp)
+        self.first_concession = np.full((2, count), -1, dtype=np.intp)
+        self.ended = np.full(count, -1, dtype=np.intp)
+        self.outcome = np.full(count, -1, dtype=np.intp)
+        self.resolves = np.zeros(count, dtype=np.int64)
+        self.concedes = [np.array(c, dtype=bool) for c in shared.concedes]
+        self.outcome_of_cell = shared.payoffs.outcome_of_cell
+
+    def run(self) -> None:
+        """Every live epoch, for the paths still undecided (``_Path.decide``)."""
+        undecided = np.arange(self.levels.shape[0])
+        for k in range(len(self.shared.times)):
+            if undecided.size == 0:
+                break
+            level = self.levels[undecided, k]
+            actions = []
+            for p in range(2):
+                self.refresh(undecided, level, k)
+                q = self.plan[undecided]
+                cumulative = self.table.draws[p][q, k]
+                actions.append(_bisect_right(cumulative, self.uniforms[undecided, 2 * k + p]))
+                new = self.concedes[p][actions[p]] & (self.first_concession[p, undecided] < 0)
+                self.first_concession[p, undecided[new]] = k
+            i, j = actions
+            self.cells[0, undecided, k], self.cells[1, undecided, k] = i, j
+            self.in_force[undecided, k] = q
+            outcome = self.outcome_of_cell[i, j]
+            done = outcome >= 0
+            self.ended[undecided[done]] = k
+            self.outcome[undecided[done]] = outcome[done]
+            undecided = undecided[~done]
+
+    def refresh(self, undecided: IntArray, level: FloatArray, k: int) -> None:
+        """Re-solve where the policy in force assumed a level off by more than the tolerance."""
+        stale = np.abs(level - self.table.pressure[self.plan[undecided], k]) > self.book.tolerance
+        if stale.any():
+            paths = undecided[stale]
+            self.plan[paths] = self.table.lookup(k, level[stale])
+            self.resolves[paths] += 1
+
+    def payoffs(self, played: IntArray) -> FloatArray:
+        """Discounted payoffs of the epochs each path played and of the default outcome at
+        the deadline if it got there: ``_Shared.accrue`` and ``at_deadline`` for all paths,
+        with each path's sum over epochs taken in the same order."""
+        shared, table, levels = self.shared, self.table, self.levels
+        total = np.zeros((levels.shape[0], 2))
+        for k in range(int(played.max(initial=0))):
+            on = np.flatnonzero(played > k)
+            i, j = self.cells[0, on, k], self.cells[1, on, k]
+            cell = shared.linear[k, :, i, j]
+            stage = cell[:, :2] + levels[on, k, None] * cell[:, 2:]
+            if shared.coupled:
+                ahead = table.values[self.in_force[on, k], k + 1] * shared.step[k]
+                stage += np.matmul(shared.coupling[k, :, :, i, j], ahead[:, :, None])[:, :, 0]
+            stage *= shared.discount[k]
+            total[on] = stage if k == 0 else total[on] + stage
+        reached = np.flatnonzero(self.ended < 0)
+        if reached.size:
+            end = shared.payoffs.default_payoffs(levels[reached, -1]) * shared.deadline_discount
+            total[reached] = total[reached] + end
+        return total
+
+    def arrays(self) -> PathArrays:
+        """The paths' outcomes, timing, movers, final actions and payoffs."""
+        shared = self.shared
+        live = len(shared.times)
+        played = np.where(self.ended < 0, live, self.ended + 1)
+        ids = np.array([*shared.payoffs.outcome_ids, shared.default_outcome], dtype=object)
+        first = [[None if k < 0 else k for k in pair] for pair in self.first_concession.T.tolist()]
+        last = np.maximum(played - 1, 0)
+        paths = np.arange(played.size)
+        finals = tuple(
+            [
+                a if n else ""
+                for a, n in zip(
+                    np.array(shared.actions[p], dtype=object)[self.cells[p, paths, last]].tolist(),
+                    played.tolist(),
+                    strict=True,
+                )
+            ]
+            for p in range(2)
+        )
+        times = np.append(np.asarray(shared.times, dtype=np.float64), np.nan)
+        return PathArrays(
+            outcome=ids[self.outcome].tolist(),
+            decision_hours=times[self.ended],
+            first_mover=[first_mover(f, shared.ids) for f in first],
+            final_actions=(finals[0], finals[1]),
+            payoffs=self.payoffs(played),
+            resolves=self.resolves,
+        )
+
+
+def _bisect_right(cumulative: FloatArray, u: FloatArray) -> IntArray:
+    """``bisect.bisect_right(cumulative[g], u[g])`` for every row g, by the same halving
+    steps (so the same index even where rounding leaves a cumulative row not sorted)."""
+    rows = np.arange(cumulative.shape[0])
+    lo = np.zeros(rows.size, dtype=np.intp)
+    hi = np.full(rows.size, cumulative.shape[1], dtype=np.intp)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        mid = (lo + hi) // 2
+        left = u < cumulative[rows, np.minimum(mid, cumulative.shape[1] - 1)]
+        hi = np.where(open_ & left, mid, hi)
+        lo = np.where(open_ & ~left, mid + 1, lo)
