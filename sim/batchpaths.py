@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.deadline import Policy
-from sim.dynamics import PathResult, PolicyBook, _Shared, first_mover
+from sim.dynamics import RESOLVE_TOLERANCE, PathResult, PolicyBook, _Shared, first_mover, grid_steps
 from sim.game import Game
 from sim.pressure import draw
 
@@ -89,7 +89,9 @@ class _Table:
         for u, step in enumerate(unique.tolist()):
             key = (first, step)
             q = self._index.get(key)
-            index[u] = q if q is not None else self._add(key, self.book.policy(key))
+            if q is None or self.policies[q].first > k:
+                q = self._add(key, self.book.policy(key, k))
+            index[u] = q
         self.build()
         return index[inverse]
 
@@ -125,17 +127,67 @@ class _Table:
         self._built = len(self.policies)
 
 
+@dataclass(frozen=True)
+class Draws:
+    """What the paths' generators gave: the realised pressure at each live epoch and at the
+    deadline, (P, L + 1), and each player's uniform at each epoch, (P, 2L)."""
+
+    levels: FloatArray
+    uniforms: FloatArray
+
+
+def draw_paths(game: Game, rngs: Sequence[np.random.Generator]) -> Draws:
+    """Each path's shocks, then its uniforms, from its generator (as a SimPy path draws)."""
+    pressure, schedule = game.pressure, game.schedule
+    live = schedule.live
+    shocks, uniforms = [], np.empty((len(rngs), 2 * live))
+    for i, rng in enumerate(rngs):
+        shocks.append(draw(pressure, schedule.window_hours, rng))
+        uniforms[i] = rng.random(2 * live)
+    times = np.append(game.live_times, schedule.window_hours)
+    return Draws(pressure.realised_many(times, shocks), uniforms)
+
+
+def reach(game: Game, draws: Draws, tolerance: float = RESOLVE_TOLERANCE) -> dict[int, int]:
+    """The policies the paths can re-solve to, with persistent forecasts: each grid step
+    against the earliest live epoch at which some path needs it.
+
+    The pressure is exogenous, so the re-solves follow from the realised levels alone; this
+    replays them over every live epoch as if no path ended early (a superset of what the
+    paths do). A policy kept at level ``v`` assumes ``v`` at every epoch; the levels are
+    those :meth:`PolicyBook.grid` and a book's own solves use. Empty with scheduled
+    forecasts, whose policies are solved from the epoch they are needed at anyway.
+    """
+    if not game.pressure.persistent:
+        return {}
+    grid = np.array(PolicyBook.grid(game, tolerance))
+    initial = game.forecast(0)[0]  # what the policy on the scheduled pressure assumes
+    levels = draws.levels
+    assumed = np.full(levels.shape[0], np.nan)  # by the policy in force, if re-solved
+    earliest: dict[int, int] = {}
+    for k in range(levels.shape[1] - 1):
+        held = np.where(np.isnan(assumed), initial[k], assumed)
+        stale = np.abs(levels[:, k] - held) > tolerance
+        if not stale.any():
+            continue
+        steps = grid_steps(levels[stale, k], tolerance)
+        solved_at = np.where(steps < grid.size, grid[np.minimum(steps, grid.size - 1)], 0.0)
+        assumed[stale] = np.where(steps < grid.size, solved_at, steps * tolerance)
+        for step in np.unique(steps).tolist():
+            earliest.setdefault(step, k)
+    return earliest
+
+
 def simulate_paths(game: Game, book: PolicyBook, rngs: Sequence[np.random.Generator]) -> PathArrays:
     """Simulate one path per generator; path i equals ``simulate_path(game, book, rngs[i])``
     apart from the event log."""
+    return run_paths(game, book, draw_paths(game, rngs))
+
+
+def run_paths(game: Game, book: PolicyBook, draws: Draws) -> PathArrays:
+    """The paths of :func:`draw_paths`' draws under the book's policies."""
     shared = book._shared if book.game is game else _Shared.of(game)
-    live = len(shared.times)
-    shocks, uniforms = [], np.empty((len(rngs), 2 * live))
-    for i, rng in enumerate(rngs):
-        shocks.append(draw(shared.pressure, shared.window, rng))
-        uniforms[i] = rng.random(2 * live)
-    levels = shared.pressure.realised_many(shared.level_times, shocks)
-    steps = _Steps(shared, book, levels, uniforms)
+    steps = _Steps(shared, book, draws.levels, draws.uniforms)
     steps.run()
     return steps.arrays()
 

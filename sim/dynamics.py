@@ -99,6 +99,10 @@ class PolicyBook:
     the policy from epoch k at level P is the policy from epoch 0 at level P read from row k
     on: one backward induction per level serves every epoch. With ``scheduled`` forecasts
     each (epoch, level) is solved from that epoch.
+
+    A persistent policy may also be kept from a later epoch s (:meth:`add`, when the paths
+    are known not to need it earlier): it serves the epochs from s, and an earlier epoch
+    solves it again in full.
     """
 
     def __init__(
@@ -128,9 +132,10 @@ class PolicyBook:
         """The policy in force from live epoch ``first`` given the observed ``level``.
 
         The level is rounded to the grid. With persistent forecasts the policy is the one
-        solved from epoch 0 (its ``first`` is 0); read it at row ``k - policy.first``.
+        solved from epoch 0 (or from an epoch up to ``first``, see :meth:`add`); read it at
+        row ``k - policy.first``.
         """
-        return self._solved(self._key(first, level))
+        return self._solved(self._key(first, level), first)
 
     @property
     def solved(self) -> int:
@@ -150,11 +155,13 @@ class PolicyBook:
             self.add(on_grid, self.game.policies(0, on_grid))
 
     def add(self, levels: Sequence[float], policies: Sequence[Policy]) -> None:
-        """Policies solved elsewhere from epoch 0 at these observed levels (on the grid, as
-        :meth:`grid` gives them), e.g. many games' together by :func:`sim.game.solve_policies`.
+        """Policies solved elsewhere at these observed levels (on the grid, as :meth:`grid`
+        gives them), e.g. many games' together by :func:`sim.game.solve_policies`: from
+        epoch 0, or with persistent forecasts from any epoch (they then serve the epochs
+        from theirs).
         """
         for level, policy in zip(levels, policies, strict=True):
-            if policy.first != 0:
+            if policy.first != 0 and not self._persistent:
                 raise ValueError(f"policy from epoch {policy.first}, not from epoch 0")
             self._cache[self._key(0, level)] = policy
         self._unplanned.extend(self._key(0, level) for level in levels)
@@ -165,34 +172,35 @@ class PolicyBook:
         return self._key(first, level)
 
     def keys(self, first: int, levels: FloatArray) -> tuple[int, NDArray[np.int64]]:
-        """:meth:`key` for many levels observed at one epoch (numpy's ``rint`` takes halves to
-        even, as ``round`` does)."""
-        return (0 if self._persistent else first), np.rint(levels / self.tolerance).astype(np.int64)
+        """:meth:`key` for many levels observed at one epoch."""
+        return (0 if self._persistent else first), grid_steps(levels, self.tolerance)
 
-    def policy(self, key: tuple[int, int]) -> Policy:
-        """The policy kept under ``key`` (solved now if it is not yet)."""
-        return self._solved(key)
+    def policy(self, key: tuple[int, int], epoch: int) -> Policy:
+        """The policy kept under ``key``, valid at live epoch ``epoch`` (solved now if it is
+        not yet)."""
+        return self._solved(key, epoch)
 
     def _key(self, first: int, level: float) -> tuple[int, int]:
         return (0 if self._persistent else first), round(level / self.tolerance)
 
-    def _solved(self, key: tuple[int, int]) -> Policy:
-        if key not in self._cache:
+    def _solved(self, key: tuple[int, int], epoch: int) -> Policy:
+        policy = self._cache.get(key)
+        if policy is None or policy.first > epoch:
             first, step = key
-            self._cache[key] = self.game.policy(first, step * self.tolerance)
-        return self._cache[key]
+            policy = self._cache[key] = self.game.policy(first, step * self.tolerance)
+        return policy
 
     def _plan(self, first: int, level: float) -> _Plan:
         """:meth:`get` as plain lists (cached), for the paths."""
         key = (0 if self._persistent else first), round(level / self.tolerance)  # _key, inlined
         plan = self._plans.get(key)
-        if plan is None:
+        if plan is None or plan.first > first:
             if self._unplanned:  # the plans of added policies, built in bulk on first use
                 keys, self._unplanned = self._unplanned, []
                 policies = [self._cache[k] for k in keys]
                 self._plans.update(zip(keys, _Plan.many(policies), strict=True))
                 return self._plan(first, level)
-            plan = self._plans[key] = _Plan.of(self._solved(key))
+            plan = self._plans[key] = _Plan.of(self._solved(key, first))
         return plan
 
     @cached_property
@@ -202,6 +210,12 @@ class PolicyBook:
     @cached_property
     def _shared(self) -> _Shared:
         return _Shared.of(self.game)
+
+
+def grid_steps(levels: FloatArray, tolerance: float) -> NDArray[np.int64]:
+    """The grid step of each level, ``round(level / tolerance)`` as :class:`PolicyBook`
+    keys it (numpy's ``rint`` takes halves to even, as ``round`` does)."""
+    return np.rint(levels / tolerance).astype(np.int64)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.batchpaths import PathArrays, simulate_paths
-from sim.dynamics import PathResult, PolicyBook, simulate_path
+from sim.batchpaths import PathArrays, draw_paths, reach, run_paths, simulate_paths
+from sim.dynamics import RESOLVE_TOLERANCE, PathResult, PolicyBook, simulate_path
 from sim.game import Game, solve_policies
 from sim.scenario import Scenario
 from sim.schedule import build_schedule
@@ -28,6 +28,7 @@ __all__ = [
     "paused_gc",
     "prepare_books",
     "simulate",
+    "simulate_points",
     "simulate_prepared",
 ]
 
@@ -174,22 +175,64 @@ def simulate(
     return _tabulate(scenario, results)
 
 
-def prepare_books(games: Sequence[Game]) -> list[PolicyBook]:
+def prepare_books(
+    games: Sequence[Game], needs: Sequence[Mapping[int, int]] | None = None
+) -> list[PolicyBook]:
     """A prepared :class:`PolicyBook` for each game, all solved in one backward induction.
 
     The games are one scenario at different parameter values (a sweep's points): every
     level a book would :meth:`~PolicyBook.prepare` and each game's policy on the scheduled
-    pressure go to :func:`sim.game.solve_policies` together.
+    pressure go to :func:`sim.game.solve_policies` together. With ``needs`` (one per game,
+    from :func:`sim.batchpaths.reach`: grid step -> earliest live epoch) a book gets only
+    those levels, each solved from that epoch; any other is solved on first use.
     """
-    grids = [PolicyBook.grid(game) for game in games]
     books = []
     with paused_gc():
-        solved = solve_policies([(g, [*grid, None]) for g, grid in zip(games, grids, strict=True)])
+        if needs is None:
+            grids = [PolicyBook.grid(game) for game in games]
+            requests = [(g, [*grid, None]) for g, grid in zip(games, grids, strict=True)]
+            solved = solve_policies(requests)
+        else:
+            grids = [_levels(game, need) for game, need in zip(games, needs, strict=True)]
+            requests = [(g, [*grid, None]) for g, grid in zip(games, grids, strict=True)]
+            starts = [[*need.values(), 0] for need in needs]
+            solved = solve_policies(requests, starts)
         for game, grid, policies in zip(games, grids, solved, strict=True):
             book = PolicyBook(game, initial=policies[-1])
             book.add(grid, policies[:-1])
             books.append(book)
     return books
+
+
+def _levels(game: Game, need: Mapping[int, int]) -> list[float]:
+    """The level of each grid step in ``need``: :meth:`PolicyBook.grid`'s where it has
+    one, as a book solves it on first use beyond."""
+    grid = PolicyBook.grid(game)
+    tolerance = RESOLVE_TOLERANCE
+    return [grid[step] if step < len(grid) else step * tolerance for step in need]
+
+
+def simulate_points(
+    games: Sequence[Game], runs: int, rng_seeds: Sequence[int]
+) -> list[tuple[PolicyBook, pd.DataFrame]]:
+    """The runs tables of many games (a sweep's points), ``runs`` paths each from its seed.
+
+    Each point's paths are drawn first. The pressure is exogenous, so they tell which
+    policies the paths can re-solve to and from which epoch on (:func:`sim.batchpaths.reach`);
+    only those are solved, all points' together (:func:`prepare_books`), and the paths then
+    run together (:func:`sim.batchpaths.run_paths`). The tables equal ``simulate``'s; each
+    comes with its point's book.
+    """
+    draws = [
+        draw_paths(game, [_generator(s) for s in _children(seed, runs)])
+        for game, seed in zip(games, rng_seeds, strict=True)
+    ]
+    needs = [reach(game, d) for game, d in zip(games, draws, strict=True)]
+    books = prepare_books(games, needs)
+    return [
+        (book, _runs_table(game.scenario, range(runs), run_paths(game, book, d)))
+        for game, book, d in zip(games, books, draws, strict=True)
+    ]
 
 
 def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from sim.designs import ParamSpec, expand, parse_param, problem
 from sim.errors import Problem, ScenarioError, SimError
 from sim.game import Game
 from sim.loading import load, sweepable
-from sim.montecarlo import prepare_books, simulate_prepared
+from sim.montecarlo import simulate_points
 from sim.outputs import manifest, write_json, write_parquet
 from sim.scenario import Scenario
 from sim.summary import summarise
@@ -82,17 +82,19 @@ def _simulate_points(
 ) -> list[dict[str, Any]]:
     """The rows of some points; each point dict holds ``point``, ``rng_seed`` and parameters.
 
-    The points' deadline games are solved together (:func:`sim.montecarlo.prepare_books`),
-    then each point's paths are simulated as ``sim.run`` would, without the event log.
+    The points are simulated together (:func:`sim.montecarlo.simulate_points`) with the
+    rows ``sim.run`` gives, without the event log.
     """
     heres = [
         scenario.with_overrides({k: v for k, v in p.items() if k not in ("point", "rng_seed")})
         for p in points
     ]
     games = [Game.from_scenario(here) for here in heres]
+    seeds = [int(p["rng_seed"]) for p in points]
     rows = []
-    for point, here, game, book in zip(points, heres, games, prepare_books(games), strict=True):
-        table = simulate_prepared(game, book, runs, int(point["rng_seed"]))
+    for point, here, (book, table) in zip(
+        points, heres, simulate_points(games, runs, seeds), strict=True
+    ):
         summary = summarise(here, table)
         rows.append({**point, **point_summary(here, summary), **_flags(here, book.initial)})
     return rows

@@ -280,10 +280,12 @@ def test_a_book_filled_elsewhere_simulates_as_a_prepared_one() -> None:
         a = simulate_path(game, filled, path_generator(3, 5, index))
         b = simulate_path(game, prepared, path_generator(3, 5, index))
         assert a == b
-    with pytest.raises(ValueError, match="from epoch 20"):
-        filled.add([0.5], [game.policy(20, 0.5)])
     scheduled = Game.from_scenario(_variant("pressure", forecast="scheduled"))
     assert PolicyBook.grid(scheduled) == []
+    with pytest.raises(ValueError, match="from epoch 20"):  # it would be read at other epochs
+        PolicyBook(scheduled).add([0.5], [scheduled.policy(20, 0.5)])
+    filled.add([0.5], [game.policy(20, 0.5)])  # persistent: serves the epochs from 20
+    assert filled.get(20, 0.5).first == 20 and filled.get(19, 0.5).first == 0
 
 
 def test_paused_gc_nests_restores_the_collector_and_respects_a_caller_who_disabled_it() -> None:
