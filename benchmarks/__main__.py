@@ -41,7 +41,7 @@ parts (all by default; choose with --only or --skip):
                2,000 and against SimPy alone: a bare env.timeout loop (SimPy's raw event
                rate) and a SimPy skeleton of a path (a timeout per live epoch, dated
                pressure point and expected shock, and one for the end, no model logic;
-               "a small factor" is read as within 5x of it). Rows: simulate_path with
+               "a small factor" is read as within 5x of it). Rows: simulate_each with
                the policies pre-solved (steady state, interleaved with both baselines),
                simulate(workers=1) with compiling and pre-solving included, and the
                whole `negsim run scenarios/gsomia-2019.toml --runs 10000 --workers 2`

@@ -3,10 +3,10 @@ against SimPy on its own, measured in the same run.
 
 Four measurements, each a row or two of the table:
 
-- steady state: :func:`sim.dynamics.simulate_path` on many paths after
-  ``PolicyBook.prepare()``, in chunks, with SimPy's raw timeout loop and the SimPy skeleton
-  of a path (:mod:`benchmarks.skeleton`) timed before every chunk (interleaved, as
-  :mod:`benchmarks.timing` explains);
+- steady state: :func:`sim.dynamics.simulate_each` on chunks of paths after
+  ``PolicyBook.prepare()`` (as :func:`sim.montecarlo.simulate` runs them), with SimPy's
+  raw timeout loop and the SimPy skeleton of a path (:mod:`benchmarks.skeleton`) timed
+  before every chunk (interleaved, as :mod:`benchmarks.timing` explains);
 - the events a real path schedules, counted by wrapping SimPy's scheduler (untimed);
 - :func:`sim.montecarlo.simulate` on one core, compiling the game, pre-solving the policies
   and building the tables included;
@@ -37,8 +37,8 @@ from benchmarks.skeleton import (
     timeline,
     timeout_loop,
 )
-from benchmarks.timing import Clock, time_in_chunks, timed
-from sim.dynamics import PathResult, PolicyBook, simulate_path
+from benchmarks.timing import Clock, time_chunks, timed
+from sim.dynamics import PathResult, PolicyBook, simulate_each, simulate_path
 from sim.game import Game
 from sim.loading import load
 from sim.montecarlo import simulate
@@ -96,8 +96,8 @@ def _generators(rng_seed: int, n: int) -> list[np.random.Generator]:
 
 
 def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
-    """Time ``simulate_path`` in chunks with both SimPy baselines ticked before each; then
-    count the events of a few more paths."""
+    """Time ``simulate_each`` on chunks of paths with both SimPy baselines ticked before
+    each; then count the events of a few more paths."""
     book = PolicyBook(game)
     book.prepare()
     line = timeline(game)
@@ -106,8 +106,8 @@ def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
     rngs = _generators(rng_seed, sizes.chunks * sizes.chunk + COUNTED_PATHS)
     timed_rngs, counted_rngs = rngs[:-COUNTED_PATHS], rngs[-COUNTED_PATHS:]
     simulate_path(game, book, _generators(rng_seed + 1, 1)[0])  # warm caches outside
-    seconds, paths = time_in_chunks(
-        lambda rng: simulate_path(game, book, rng), timed_rngs, sizes.chunk, [skeleton, raw]
+    seconds, paths = time_chunks(
+        lambda part: simulate_each(game, book, part), timed_rngs, sizes.chunk, [skeleton, raw]
     )
     with counting_events() as count:
         for rng in counted_rngs:
@@ -189,7 +189,7 @@ def _against_target(operation: str, seconds: float, items: int, check: str, unit
 def steady_rows(steady: Steady) -> list[Row]:
     """Our steady-state path rate against the target and against the SimPy skeleton, and
     SimPy's cost per event inside our path against its raw timeout loop."""
-    operation = "path, policies pre-solved (simulate_path)"
+    operation = "paths, policies pre-solved (simulate_each)"
     n, line = len(steady.paths), steady.line
     per_path = steady.count.total / COUNTED_PATHS
     timeouts = steady.count.timeouts / COUNTED_PATHS

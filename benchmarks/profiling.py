@@ -5,7 +5,7 @@ Parts:
 * ``enumeration`` (default): random 3x3 games, nashpy's per-game ``support_enumeration``
   (before) and :func:`sim.batched.solve_arrays` on a batch (after);
 * ``policies``: pre-solving the GSOMIA policies of one process (``PolicyBook.prepare``);
-* ``paths``: GSOMIA paths with the policies pre-solved (``simulate_path``);
+* ``paths``: GSOMIA paths with the policies pre-solved (``simulate_each``);
 * ``sweep``: 32 sweep points over the full ranges of ``us.pressure_scale`` and
   ``korea.us_cost``, 200 runs each, in this process (one task of ``negsim sweep``).
 
@@ -45,7 +45,7 @@ SCENARIO = "scenarios/gsomia-2019.toml"
 
 def _simulation(part: str, show_all: bool) -> str:
     """The profile of one of the simulation parts (see the module docstring)."""
-    from sim.dynamics import PolicyBook, simulate_path
+    from sim.dynamics import PolicyBook, simulate_each
     from sim.game import Game
     from sim.loading import load
     from sim.sweep import _simulate_points, point_seeds
@@ -60,7 +60,7 @@ def _simulation(part: str, show_all: bool) -> str:
         seeds = np.random.SeedSequence(2019).spawn(1000)
 
         def paths() -> list[object]:
-            return [simulate_path(game, book, np.random.default_rng(s)) for s in seeds]
+            return simulate_each(game, book, [np.random.default_rng(s) for s in seeds])
 
         return profile(paths, 1, show_all)
     rng = np.random.default_rng(2019)

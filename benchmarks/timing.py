@@ -51,6 +51,16 @@ def time_in_chunks(
     """Run ``solve`` on every game, ``chunk`` games at a time with a tick of ``ours`` (of
     each clock, if several) before each chunk; the fastest chunk's seconds per game, and all
     results in order."""
+    return time_chunks(lambda part: [solve(game) for game in part], games, chunk, ours)
+
+
+def time_chunks(
+    solve: Callable[[Sequence[Game]], list[T]],
+    games: Sequence[Game],
+    chunk: int,
+    ours: Clock | Sequence[Clock],
+) -> tuple[float, list[T]]:
+    """:func:`time_in_chunks` with ``solve`` called once per chunk, on all its games."""
     clocks = [ours] if isinstance(ours, Clock) else list(ours)
     best = float("inf")
     results: list[T] = []
@@ -59,7 +69,7 @@ def time_in_chunks(
             clock.tick()
         part = games[start : start + chunk]
         began = time.perf_counter()
-        results += [solve(game) for game in part]
+        results += solve(part)
         best = min(best, (time.perf_counter() - began) / len(part))
     return best, results
 

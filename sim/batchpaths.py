@@ -21,9 +21,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.deadline import Policy
-from sim.dynamics import RESOLVE_TOLERANCE, PathResult, PolicyBook, _Shared, first_mover, grid_steps
+from sim.dynamics import (
+    RESOLVE_TOLERANCE,
+    Draws,
+    PathResult,
+    PolicyBook,
+    _Shared,
+    draw_paths,
+    first_mover,
+    grid_steps,
+)
 from sim.game import Game
-from sim.pressure import draw
 
 __all__ = ["PathArrays", "simulate_paths"]
 
@@ -127,27 +135,6 @@ class _Table:
         self._built = len(self.policies)
 
 
-@dataclass(frozen=True)
-class Draws:
-    """What the paths' generators gave: the realised pressure at each live epoch and at the
-    deadline, (P, L + 1), and each player's uniform at each epoch, (P, 2L)."""
-
-    levels: FloatArray
-    uniforms: FloatArray
-
-
-def draw_paths(game: Game, rngs: Sequence[np.random.Generator]) -> Draws:
-    """Each path's shocks, then its uniforms, from its generator (as a SimPy path draws)."""
-    pressure, schedule = game.pressure, game.schedule
-    live = schedule.live
-    shocks, uniforms = [], np.empty((len(rngs), 2 * live))
-    for i, rng in enumerate(rngs):
-        shocks.append(draw(pressure, schedule.window_hours, rng))
-        uniforms[i] = rng.random(2 * live)
-    times = np.append(game.live_times, schedule.window_hours)
-    return Draws(pressure.realised_many(times, shocks), uniforms)
-
-
 def reach(game: Game, draws: Draws, tolerance: float = RESOLVE_TOLERANCE) -> dict[int, int]:
     """The policies the paths can re-solve to, with persistent forecasts: each grid step
     against the earliest live epoch at which some path needs it.
@@ -245,26 +232,13 @@ class _Steps:
             self.resolves[paths] += 1
 
     def payoffs(self, played: IntArray) -> FloatArray:
-        """Discounted payoffs of the epochs each path played and of the default outcome at
-        the deadline if it got there: ``_Shared.accrue`` and ``at_deadline`` for all paths,
-        with each path's sum over epochs taken in the same order."""
-        shared, table, levels = self.shared, self.table, self.levels
-        total = np.zeros((levels.shape[0], 2))
-        for k in range(int(played.max(initial=0))):
-            on = np.flatnonzero(played > k)
-            i, j = self.cells[0, on, k], self.cells[1, on, k]
-            cell = shared.linear[k, :, i, j]
-            stage = cell[:, :2] + levels[on, k, None] * cell[:, 2:]
-            if shared.coupled:
-                ahead = table.values[self.in_force[on, k], k + 1] * shared.step[k]
-                stage += np.matmul(shared.coupling[k, :, :, i, j], ahead[:, :, None])[:, :, 0]
-            stage *= shared.discount[k]
-            total[on] = stage if k == 0 else total[on] + stage
-        reached = np.flatnonzero(self.ended < 0)
-        if reached.size:
-            end = shared.payoffs.default_payoffs(levels[reached, -1]) * shared.deadline_discount
-            total[reached] = total[reached] + end
-        return total
+        """Discounted payoffs (``_Shared.accrue``) with each path's policies in force."""
+        shared, table = self.shared, self.table
+        ahead = None
+        if shared.coupled:  # the value of reaching epoch k + 1 under the policy in force at k
+            epochs = np.arange(self.in_force.shape[1])
+            ahead = table.values[self.in_force, epochs[None, :] + 1]
+        return shared.accrue(self.cells, played, self.levels, ahead, self.ended < 0)
 
     def arrays(self) -> PathArrays:
         """The paths' outcomes, timing, movers, final actions and payoffs."""

@@ -32,7 +32,16 @@ from sim.game import Game
 from sim.pressure import PressureModel, draw
 from sim.stagegame import PayoffModel
 
-__all__ = ["EVENT_COLUMNS", "PathResult", "PolicyBook", "first_mover", "simulate_path"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "Draws",
+    "PathResult",
+    "PolicyBook",
+    "draw_paths",
+    "first_mover",
+    "simulate_each",
+    "simulate_path",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -277,30 +286,40 @@ class _Shared:
         )
 
     def accrue(
-        self, rows: list[int], cols: list[int], plans: list[_Plan], levels: FloatArray
+        self,
+        cells: NDArray[np.intp],
+        played: NDArray[np.intp],
+        levels: FloatArray,
+        ahead: FloatArray | None,
+        reached: NDArray[np.bool_],
     ) -> FloatArray:
-        """Discounted payoffs of the epochs played: cells (rows, cols) under ``plans``.
+        """Each of P paths' discounted payoffs, (P, 2): the epochs it played and the default
+        outcome's payoffs at the deadline if it got there.
 
-        Epoch k earns ``base + level * slope + coupling @ (step * V)`` in its cell
-        (``Game.realised``), V being the value of reaching epoch k + 1 under the policy in
-        force at k (the coupling term is skipped when the game has none: it would add
-        zeros); each epoch's earnings are discounted to the start and summed in order.
+        ``cells`` (2, P, L) holds the row and column played at each epoch (the first
+        ``played[p]`` count), ``levels`` (P, L + 1) the realised pressure, ``ahead``
+        (P, L, 2) the value of reaching epoch k + 1 under the policy in force at k (needed
+        only if the game has continuation terms). Epoch k earns ``base + level * slope +
+        coupling @ (step * V)`` in its cell (``Game.realised``); a path's earnings are
+        discounted to the start and summed epoch by epoch, in order.
         """
-        played = len(rows)
-        k = np.arange(played)
-        i = np.array(rows, dtype=np.intp)
-        j = np.array(cols, dtype=np.intp)
-        cell = self.linear[k, :, i, j]
-        stage = cell[:, :2] + levels[:played, None] * cell[:, 2:]
-        if self.coupled:
-            ahead = [plan.values[e - plan.first + 1] for e, plan in enumerate(plans)]
-            cont = np.array(ahead, dtype=np.float64).reshape(-1, 2) * self.step[:played, None]
-            stage += np.matmul(self.coupling[k, :, :, i, j], cont[:, :, None])[:, :, 0]
-        return np.asarray((stage * self.discount[:played, None]).sum(axis=0))
-
-    def at_deadline(self, level: float) -> FloatArray:
-        """The default outcome's payoffs at the deadline, discounted to the start."""
-        return np.asarray(self.payoffs.default_payoffs(level)[0] * self.deadline_discount)
+        total = np.zeros((levels.shape[0], 2))
+        for k in range(int(played.max(initial=0))):
+            on = np.flatnonzero(played > k)
+            i, j = cells[0, on, k], cells[1, on, k]
+            cell = self.linear[k, :, i, j]
+            stage = cell[:, :2] + levels[on, k, None] * cell[:, 2:]
+            if self.coupled:
+                assert ahead is not None
+                cont = ahead[on, k] * self.step[k]
+                stage += np.matmul(self.coupling[k, :, :, i, j], cont[:, :, None])[:, :, 0]
+            stage *= self.discount[k]
+            total[on] = stage if k == 0 else total[on] + stage
+        end = np.flatnonzero(reached)
+        if end.size:
+            deadline = self.payoffs.default_payoffs(levels[end, -1]) * self.deadline_discount
+            total[end] = total[end] + deadline
+        return total
 
 
 def _points(game: Game) -> list[_News]:
@@ -332,20 +351,18 @@ class PathResult:
 class _Path:
     """The state and processes of one simulated path.
 
-    The path's generator draws the shocks first, then one uniform per player per live epoch
-    (player 0, then player 1, epoch by epoch), all at once; epoch k uses uniforms 2k and
-    2k + 1. Per epoch the path records the cell played and the policy in force.
+    Its draws are path ``index`` of :func:`draw_paths`. Per epoch the path records the cell
+    played and the policy in force.
     """
 
-    def __init__(self, game: Game, book: PolicyBook, rng: np.random.Generator) -> None:
+    def __init__(self, game: Game, book: PolicyBook, draws: Draws, index: int = 0) -> None:
         self.book, self.tolerance = book, book.tolerance
-        self.shared = shared = book._shared if book.game is game else _Shared.of(game)
+        self.shared = book._shared if book.game is game else _Shared.of(game)
         self.env = simpy.Environment(0.0)
-        shocks = draw(shared.pressure, shared.window, rng)
-        self.shocks: list[list[float]] = shocks.tolist()
-        self.realised = shared.pressure.realised(shared.level_times, shocks)
+        self.shocks: list[list[float]] = draws.shocks[index].tolist()
+        self.realised = draws.levels[index]
         self.levels: list[float] = self.realised.tolist()
-        self.uniforms: list[float] = rng.random(2 * len(shared.times)).tolist()
+        self.uniforms: list[float] = draws.uniforms[index].tolist()
         self.plan = book._initial_plan
         self.rows: list[int] = []
         self.cols: list[int] = []
@@ -458,18 +475,15 @@ class _Path:
                 self.log(shared.ids[p], "action", shared.actions[p][a])
         self.last = cell
 
-    def payoffs(self) -> tuple[float, float]:
-        """Each player's discounted payoff over the path, the default outcome's included."""
-        total = self.shared.accrue(self.rows, self.cols, self.plans, self.realised)
-        if self.reached_deadline:
-            total = total + self.shared.at_deadline(self.levels[-1])
-        return float(total[0]), float(total[1])
-
-    def run(self) -> PathResult:
-        """Run the two processes until the path ends; tabulate what happened."""
+    def run(self) -> _Path:
+        """Run the two processes until the path ends."""
         env = self.env
         env.process(self.pressure_process())
         env.run(until=env.process(self.clock()))
+        return self
+
+    def result(self, payoffs: tuple[float, float]) -> PathResult:
+        """What happened, given the path's payoffs (:meth:`_Shared.accrue`)."""
         assert self.outcome is not None
         actions, last = self.shared.actions, self.last
         finals = ("", "") if last is None else (actions[0][last[0]], actions[1][last[1]])
@@ -478,7 +492,7 @@ class _Path:
             decision_hours=self.decided_at,
             first_mover=first_mover(self.first_concession, self.shared.ids),
             final_actions=finals,
-            payoffs=self.payoffs(),
+            payoffs=payoffs,
             resolves=self.resolves,
             events=self.events,
         )
@@ -502,4 +516,61 @@ def simulate_path(game: Game, book: PolicyBook, rng: np.random.Generator) -> Pat
 
     ``book`` holds the policies of ``game`` (``PolicyBook(game)``, prepared or not).
     """
-    return _Path(game, book, rng).run()
+    return simulate_each(game, book, [rng])[0]
+
+
+def simulate_each(
+    game: Game, book: PolicyBook, rngs: Sequence[np.random.Generator]
+) -> list[PathResult]:
+    """One path per generator, path i as ``simulate_path(game, book, rngs[i])`` gives it.
+
+    The paths' draws and realised pressure are computed first, all together
+    (:func:`draw_paths`); then each path runs in its own SimPy environment.
+    """
+    draws = draw_paths(game, rngs)
+    paths = [_Path(game, book, draws, i).run() for i in range(len(rngs))]
+    return [
+        path.result((p[0], p[1])) for path, p in zip(paths, _payoffs(paths, draws), strict=True)
+    ]
+
+
+def _payoffs(paths: Sequence[_Path], draws: Draws) -> list[list[float]]:
+    """Each path's payoffs, accrued for all of them together."""
+    if not paths:
+        return []
+    shared = paths[0].shared
+    cells = np.zeros((2, len(paths), len(shared.times)), dtype=np.intp)
+    ahead = np.zeros((len(paths), len(shared.times), 2)) if shared.coupled else None
+    for n, path in enumerate(paths):
+        cells[0, n, : len(path.rows)], cells[1, n, : len(path.cols)] = path.rows, path.cols
+        if ahead is not None:
+            for k, plan in enumerate(path.plans):
+                ahead[n, k] = plan.values[k - plan.first + 1]
+    played = np.array([len(path.rows) for path in paths], dtype=np.intp)
+    reached = np.array([path.reached_deadline for path in paths])
+    total: list[list[float]] = shared.accrue(cells, played, draws.levels, ahead, reached).tolist()
+    return total
+
+
+@dataclass(frozen=True)
+class Draws:
+    """What P paths' generators gave: each path's shocks as (time, size) rows, the realised
+    pressure at each live epoch and at the deadline, (P, L + 1), and each player's uniform
+    at each live epoch, (P, 2L): epoch k uses uniforms 2k (player 0) and 2k + 1."""
+
+    shocks: list[FloatArray]
+    levels: FloatArray
+    uniforms: FloatArray
+
+
+def draw_paths(game: Game, rngs: Sequence[np.random.Generator]) -> Draws:
+    """Each path's generator draws its shocks first, then one uniform per player per live
+    epoch (player 0, then player 1, epoch by epoch), all at once."""
+    pressure, schedule = game.pressure, game.schedule
+    live = schedule.live
+    shocks, uniforms = [], np.empty((len(rngs), 2 * live))
+    for i, rng in enumerate(rngs):
+        shocks.append(draw(pressure, schedule.window_hours, rng))
+        uniforms[i] = rng.random(2 * live)
+    times = np.append(game.live_times, schedule.window_hours)
+    return Draws(shocks, pressure.realised_many(times, shocks), uniforms)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.batchpaths import PathArrays, draw_paths, reach, run_paths, simulate_paths
-from sim.dynamics import RESOLVE_TOLERANCE, PathResult, PolicyBook, simulate_path
+from sim.batchpaths import PathArrays, reach, run_paths, simulate_paths
+from sim.dynamics import RESOLVE_TOLERANCE, PathResult, PolicyBook, draw_paths, simulate_each
 from sim.game import Game, solve_policies
 from sim.scenario import Scenario
 from sim.schedule import build_schedule
@@ -72,10 +72,8 @@ def _paths(
 ) -> list[tuple[int, PathResult]]:
     """Paths ``indices`` from their seeds, with the garbage collector paused."""
     with paused_gc():
-        return [
-            (i, simulate_path(game, book, _generator(s)))
-            for i, s in zip(indices, seeds, strict=True)
-        ]
+        paths = simulate_each(game, book, [_generator(s) for s in seeds])
+    return list(zip(indices, paths, strict=True))
 
 
 #: The last scenario prepared in this process, by its JSON form: chunks of one run (in this

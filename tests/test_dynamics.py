@@ -12,7 +12,7 @@ import simpy
 from scipy import stats
 
 import sim
-from sim.dynamics import PolicyBook, _Path, simulate_path
+from sim.dynamics import PolicyBook, _Path, _payoffs, draw_paths, simulate_path
 from sim.game import Game
 from sim.montecarlo import path_generator, simulate
 from sim.scenario import Scenario
@@ -131,14 +131,14 @@ def _variant(section: str, **changes: Any) -> Scenario:
     return sim.validate({**doc, section: {**doc[section], **changes}}, GSOMIA)
 
 
-def _paths(scenario: Scenario, runs: int) -> list[_Path]:
+def _paths(scenario: Scenario, runs: int) -> tuple[list[_Path], list[list[float]]]:
+    """Paths run, and their payoffs accrued together."""
     game = Game.from_scenario(scenario)
     book = PolicyBook(game)
     book.prepare()
-    paths = [_Path(game, book, path_generator(1, runs, i)) for i in range(runs)]
-    for path in paths:
-        path.run()
-    return paths
+    draws = draw_paths(game, [path_generator(1, runs, i) for i in range(runs)])
+    paths = [_Path(game, book, draws, i).run() for i in range(runs)]
+    return paths, _payoffs(paths, draws)
 
 
 def _per_epoch_payoffs(game: Game, path: _Path) -> np.ndarray:
@@ -176,9 +176,8 @@ def test_vectorised_accrual_equals_the_per_epoch_sum(label: str, runs: int) -> N
         "alternating": lambda: sim.load("scenarios/alternating-offers.toml"),
     }[label]()
     game = Game.from_scenario(scenario)
-    paths = _paths(scenario, runs)
-    for path in paths:
-        got = path.payoffs()
+    paths, payoffs = _paths(scenario, runs)
+    for path, got in zip(paths, payoffs, strict=True):
         assert got == pytest.approx(_per_epoch_payoffs(game, path).tolist(), rel=1e-12, abs=1e-12)
     if label != "alternating":  # both endings are covered
         assert {p.reached_deadline for p in paths} == {True, False}
@@ -204,7 +203,7 @@ def test_a_path_schedules_one_event_per_epoch_and_per_news_item(
     book = PolicyBook(game)
     book.prepare()
     for index in range(30):
-        path = _Path(game, book, path_generator(2, 30, index))
+        path = _Path(game, book, draw_paths(game, [path_generator(2, 30, index)]))
         scheduled[0] = 0
         result = path.run()
         news = sum(actor == "pressure" for _, actor, _, _ in result.events)
@@ -256,7 +255,7 @@ def test_pressure_news_at_an_epoch_comes_before_the_players() -> None:
     at = game.schedule.hours_at(scenario.pressure.points[2].at)
     assert at in game.live_times.tolist()
     moved_at_the_point = 0
-    for path in _paths(scenario, 8):
+    for path in _paths(scenario, 8)[0]:
         for hours in {h for h, *_ in path.events}:
             actors = [actor for h, actor, _, _ in path.events if h == hours]
             first_other = next((n for n, a in enumerate(actors) if a != "pressure"), len(actors))
