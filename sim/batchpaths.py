@@ -69,12 +69,12 @@ class PathArrays:
 
 class _Table:
     """The policies in use, as arrays indexed by (policy, live epoch) for the gathers of a
-    step.
+    step: the book's policies from the start, and any it solves on the way.
 
     Rows are aligned on absolute epochs (a policy from epoch ``first`` fills rows ``first``
     on). ``draws[p]`` holds player p's cumulative strategies with the last entry set to
     infinity, as :class:`~sim.dynamics._Plan` does; ``values`` the continuation values, with
-    the deadline's in row L.
+    the deadline's in row L. ``ordered`` says whether every cumulative row is sorted.
     """
 
     def __init__(self, book: PolicyBook, live: int, shape: tuple[int, int]) -> None:
@@ -82,26 +82,37 @@ class _Table:
         self.policies: list[Policy] = []
         self._index: dict[object, int] = {}
         self._built = 0
+        self.first = np.zeros(0, dtype=np.intp)
         self.pressure = np.zeros((0, live))
         self.draws = (np.zeros((0, live, shape[0])), np.zeros((0, live, shape[1])))
         self.values = np.zeros((0, live + 1, 2))
+        self.ordered = True
+        #: The policy of each key (0, step), by step; -1 where none is kept yet.
+        self._by_step = np.full(0, -1, dtype=np.intp)
         #: The policy on the scheduled pressure, in force from the start.
         self.initial = self._add("initial", book.initial)
+        for key, policy in book.kept().items():
+            self._add(key, policy)
+        self.build()
 
     def lookup(self, k: int, observed: FloatArray) -> IntArray:
         """The policy re-solved at epoch ``k`` for each observed level (solved by the book
-        if new), then :meth:`build`."""
+        if it has none valid at k)."""
         first, steps = self.book.keys(k, observed)
+        if first == 0 and steps.max() < self._by_step.size:
+            index = self._by_step[steps]
+            if (index >= 0).all() and (self.first[index] <= k).all():
+                return index
         unique, inverse = np.unique(steps, return_inverse=True)
-        index = np.empty(unique.size, dtype=np.intp)
+        found = np.empty(unique.size, dtype=np.intp)
         for u, step in enumerate(unique.tolist()):
             key = (first, step)
             q = self._index.get(key)
             if q is None or self.policies[q].first > k:
                 q = self._add(key, self.book.policy(key, k))
-            index[u] = q
+            found[u] = q
         self.build()
-        return index[inverse]
+        return found[inverse]
 
     def _add(self, key: object, policy: Policy) -> int:
         q = self._index[key] = len(self.policies)
@@ -113,25 +124,44 @@ class _Table:
         new = self.policies[self._built :]
         if not new:
             return
-        size = len(new)
-        pressure = np.full((size, self.live), np.nan)
-        draws = tuple(np.full((size, self.live, m), np.nan) for m in self.shape)
-        values = np.full((size, self.live + 1, 2), np.nan)
-        for first in sorted({policy.first for policy in new}):
-            members = [i for i, policy in enumerate(new) if policy.first == first]
-            group = [new[i] for i in members]
-            pressure[members, first:] = np.stack([p.pressure for p in group])
-            values[members, first:] = np.stack([p.values for p in group])
-            for p, name in enumerate(("row", "col")):
-                cumulative = np.cumsum(np.stack([getattr(x, name) for x in group]), axis=2)
-                cumulative[:, :, -1] = np.inf
-                draws[p][members, first:] = cumulative
+        size, live = len(new), self.live
+        firsts = np.array([policy.first for policy in new], dtype=np.intp)
+
+        def aligned(name: str, rows: int) -> FloatArray:
+            """(size, rows, ...): each policy's array ``name`` in its rows ``first`` on."""
+            parts = [getattr(policy, name) for policy in new]
+            flat = np.concatenate(parts)
+            lengths = np.array([len(part) for part in parts])
+            which = np.repeat(np.arange(size), lengths)
+            row = np.arange(flat.shape[0]) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            out = np.full((size, rows, *flat.shape[1:]), np.nan)
+            out[which, row + np.repeat(firsts, lengths)] = flat
+            return out
+
+        pressure, values = aligned("pressure", live), aligned("values", live + 1)
+        draws = []
+        for name in ("row", "col"):
+            cumulative = np.cumsum(aligned(name, live), axis=2)  # a NaN row stays NaN
+            cumulative[:, :, -1] = np.inf
+            steps = np.diff(cumulative, axis=2)
+            self.ordered &= bool(((steps >= 0) | np.isnan(steps)).all())
+            draws.append(cumulative)
+        self.first = np.append(self.first, [policy.first for policy in new])
         self.pressure = np.concatenate([self.pressure, pressure])
         self.values = np.concatenate([self.values, values])
         self.draws = (
             np.concatenate([self.draws[0], draws[0]]),
             np.concatenate([self.draws[1], draws[1]]),
         )
+        keyed = [
+            (key[1], q) for key, q in self._index.items() if isinstance(key, tuple) and key[0] == 0
+        ]
+        if keyed:
+            steps, index = np.array(keyed, dtype=np.intp).T
+            self._by_step = np.full(
+                max(int(steps.max()) + 1, self._by_step.size), -1, dtype=np.intp
+            )
+            self._by_step[steps] = index
         self._built = len(self.policies)
 
 
@@ -210,8 +240,11 @@ class _Steps:
             for p in range(2):
                 self.refresh(undecided, level, k)
                 q = self.plan[undecided]
-                cumulative = self.table.draws[p][q, k]
-                actions.append(_bisect_right(cumulative, self.uniforms[undecided, 2 * k + p]))
+                cumulative, u = self.table.draws[p][q, k], self.uniforms[undecided, 2 * k + p]
+                if self.table.ordered:  # bisect_right on a sorted row: the entries <= u
+                    actions.append(np.count_nonzero(cumulative <= u[:, None], axis=1))
+                else:
+                    actions.append(_bisect_right(cumulative, u))
                 new = self.concedes[p][actions[p]] & (self.first_concession[p, undecided] < 0)
                 self.first_concession[p, undecided[new]] = k
             i, j = actions

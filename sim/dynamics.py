@@ -184,6 +184,10 @@ class PolicyBook:
         """:meth:`key` for many levels observed at one epoch."""
         return (0 if self._persistent else first), grid_steps(levels, self.tolerance)
 
+    def kept(self) -> dict[tuple[int, int], Policy]:
+        """The policies solved so far, by key (:meth:`key`)."""
+        return dict(self._cache)
+
     def policy(self, key: tuple[int, int], epoch: int) -> Policy:
         """The policy kept under ``key``, valid at live epoch ``epoch`` (solved now if it is
         not yet)."""
