@@ -83,6 +83,19 @@ class Game:
             first,
         )
 
+    def policies_from(self, firsts: Sequence[int]) -> list[Policy]:
+        """``policy(k)`` for each live epoch k of ``firsts`` (the scheduled pressure observed
+        then), all in one backward induction: each solved only from its own epoch."""
+        paths, ends = zip(*(self.forecast(k) for k in firsts), strict=True)
+        return solve_deadlines(
+            [(self.payoffs, np.array(paths), np.array(ends))],
+            self.schedule,
+            self.solver,
+            self.scenario.equilibrium.selection,
+            first=min(firsts),
+            starts=[list(firsts)],
+        )[0]
+
     def stage(self, epoch: int, policy: Policy | None = None) -> tuple[FloatArray, FloatArray]:
         """The stage game at live epoch ``epoch`` with the continuation value of ``policy``
         (solved from epoch 0 on the scheduled pressure when not given)."""

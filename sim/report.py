@@ -33,7 +33,7 @@ from sim.pressure import build_pressure
 from sim.run import RunResult
 from sim.scenario import Evidence, Scenario
 from sim.schedule import build_schedule
-from sim.solve import solve
+from sim.solve import solve_epochs
 
 __all__ = [
     "DATA",
@@ -245,8 +245,8 @@ def stage_epochs(scenario: Scenario, n: int = STAGE_EPOCHS) -> list[int]:
 def stage_games(scenario: Scenario, epochs: Sequence[int]) -> list[dict[str, Any]]:
     """``SolveResult.to_dict()`` at each epoch, without the (long) equilibrium path."""
     out = []
-    for k in epochs:
-        d = solve(scenario, epoch=k).to_dict()
+    for result in solve_epochs(scenario, epochs):
+        d = result.to_dict()
         d.pop("path", None)
         out.append(d)
     return out

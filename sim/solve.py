@@ -3,7 +3,7 @@ static analysis, and the equilibrium path of the whole deadline game."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from sim.loading import load, validate
 from sim.scenario import Scenario
 from sim.selection import Selection, select
 
-__all__ = ["SolveResult", "solve"]
+__all__ = ["SolveResult", "solve", "solve_epochs"]
 
 FloatArray = NDArray[np.float64]
 
@@ -158,10 +158,28 @@ def solve(
     scenario = _with_equilibrium(scenario, method, rule)
     game = _game(scenario)
     k = _epoch(game, at, epoch)
-    policy = game.policy(k)
+    return _result(game, k, game.policy(k), method is not None)
+
+
+def solve_epochs(scenario: Scenario, epochs: Sequence[int]) -> list[SolveResult]:
+    """:func:`solve` at each of several live epochs, with the scenario's own method and rule:
+    one game, and the deadline games from all the epochs in one backward induction."""
+    if not epochs:
+        return []
+    game = _game(scenario)
+    for k in epochs:
+        _epoch(game, None, k)
+    policies = game.policies_from(epochs)
+    return [_result(game, k, policy, False) for k, policy in zip(epochs, policies, strict=True)]
+
+
+def _result(game: Game, k: int, policy: Policy, own_method: bool) -> SolveResult:
+    """The stage game at epoch k under ``policy``: its equilibria (by the scenario's method,
+    through ``solve_game`` when ``own_method``), selection and static analysis."""
+    scenario = game.scenario
     A, B = game.stage(k, policy)
     config = scenario.equilibrium
-    eqs = game.equilibria(A, B) if method is None else solve_game(A, B, config.method)
+    eqs = solve_game(A, B, config.method) if own_method else game.equilibria(A, B)
     selection = None if config.selection == "all" else select(eqs, config.selection, A, B)
     return SolveResult(scenario, game, k, A, B, eqs, selection, analyse(A, B), policy)
 
