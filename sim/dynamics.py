@@ -39,6 +39,7 @@ __all__ = [
     "PolicyBook",
     "draw_paths",
     "first_mover",
+    "run_each",
     "simulate_each",
     "simulate_path",
 ]
@@ -82,7 +83,14 @@ class _Plan:
 
     @classmethod
     def many(cls, policies: Sequence[Policy]) -> list[_Plan]:
-        """The plans of policies from one epoch, with a few numpy calls for all of them."""
+        """The plans of policies, with a few numpy calls for all of those from each epoch."""
+        firsts = {p.first for p in policies}
+        if len(firsts) > 1:
+            plans: dict[int, _Plan] = {}
+            for first in firsts:
+                group = [i for i, p in enumerate(policies) if p.first == first]
+                plans.update(zip(group, cls.many([policies[i] for i in group]), strict=True))
+            return [plans[i] for i in range(len(policies))]
         if not policies:
             return []
 
@@ -531,8 +539,12 @@ def simulate_each(
     The paths' draws and realised pressure are computed first, all together
     (:func:`draw_paths`); then each path runs in its own SimPy environment.
     """
-    draws = draw_paths(game, rngs)
-    paths = [_Path(game, book, draws, i).run() for i in range(len(rngs))]
+    return run_each(game, book, draw_paths(game, rngs))
+
+
+def run_each(game: Game, book: PolicyBook, draws: Draws) -> list[PathResult]:
+    """One SimPy path per path of ``draws`` (:func:`draw_paths`)."""
+    paths = [_Path(game, book, draws, i).run() for i in range(len(draws.shocks))]
     return [
         path.result((p[0], p[1])) for path, p in zip(paths, _payoffs(paths, draws), strict=True)
     ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import sim
 from sim.batchpaths import draw_paths, reach
+from sim.dynamics import simulate_each
 from sim.game import Game
 from sim.montecarlo import path_generator, prepare_books, simulate, simulate_points
 
@@ -84,3 +86,18 @@ def test_books_prepared_for_needs_hold_tails_of_the_full_policies() -> None:
     # an epoch before the one a policy was kept from solves it again, in full
     again = partial.get(5, grid[50])
     assert again.first == 0 and (again.values == full.get(0, grid[50]).values).all()
+
+
+def test_simpy_paths_on_a_book_of_later_epoch_policies_equal_those_on_a_full_book() -> None:
+    """Plans of policies from different epochs; an earlier epoch solves one again in full."""
+    game = Game.from_scenario(sim.load(GSOMIA))
+
+    def rngs() -> list[np.random.Generator]:
+        return [path_generator(6, 40, i) for i in range(40)]
+
+    need = reach(game, draw_paths(game, rngs()))
+    late = {step: min(epoch + 5, game.schedule.live) for step, epoch in need.items()}
+    (partial,) = prepare_books([game], [late])  # too late for some paths: solved again
+    full = prepare_books([game])[0]
+    assert simulate_each(game, partial, rngs()) == simulate_each(game, full, rngs())
+    assert any(policy.first == 0 for policy in partial.kept().values())
