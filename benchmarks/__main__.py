@@ -46,11 +46,11 @@ parts (all by default; choose with --only or --skip):
                simulate(workers=1) with compiling and pre-solving included, and the
                whole `negsim run scenarios/gsomia-2019.toml --runs 10000 --workers 2`
                as a subprocess, per core (start-up and writing included). Also counts
-               the SimPy events a path schedules. (45-70 s; quick 15 s)
+               the SimPy events a path schedules. (15-30 s; quick 15 s)
   sweep        sim.sweep over a 50x50 grid of us.pressure_scale x korea.us_cost (their
                declared ranges), 200 runs a point, 2 workers, into a temporary directory,
-               against the target of 120 s. At the target that is 2 minutes; at the
-               time of writing it takes about 7 minutes. --sweep-budget SECONDS (or
+               against the target of 120 s; at the time of writing it takes about
+               90 s (7 minutes before the batch path engine). --sweep-budget SECONDS (or
                Ctrl-C) stops it and projects the full time from the points done.
                --quick: a 5x5 grid with 20 runs a point and no target (7-25 s)
 """
