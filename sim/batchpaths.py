@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,7 +34,7 @@ from sim.dynamics import (
 )
 from sim.game import Game
 
-__all__ = ["PathArrays", "simulate_paths"]
+__all__ = ["PathArrays", "reach", "run_paths", "simulate_paths"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -81,6 +82,7 @@ class _Table:
         self.book, self.live, self.shape = book, live, shape
         self.policies: list[Policy] = []
         self._index: dict[object, int] = {}
+        self._new: list[tuple[object, int]] = []
         self._built = 0
         self.first = np.zeros(0, dtype=np.intp)
         self.pressure = np.zeros((0, live))
@@ -96,76 +98,86 @@ class _Table:
         self.build()
 
     def lookup(self, k: int, observed: FloatArray) -> IntArray:
-        """The policy re-solved at epoch ``k`` for each observed level (solved by the book
-        if it has none valid at k)."""
+        """The policy re-solved at epoch ``k`` for each observed level (those the table has
+        none valid at k for solved by the book, together)."""
         first, steps = self.book.keys(k, observed)
         if first == 0 and steps.max() < self._by_step.size:
             index = self._by_step[steps]
             if (index >= 0).all() and (self.first[index] <= k).all():
                 return index
         unique, inverse = np.unique(steps, return_inverse=True)
-        found = np.empty(unique.size, dtype=np.intp)
-        for u, step in enumerate(unique.tolist()):
-            key = (first, step)
-            q = self._index.get(key)
-            if q is None or self.policies[q].first > k:
-                q = self._add(key, self.book.policy(key, k))
-            found[u] = q
-        self.build()
-        return found[inverse]
+        found = np.array([self._index.get((first, step), -1) for step in unique.tolist()])
+        stale = (found < 0) | (self.first[found] > k)
+        if stale.any():
+            wanted = unique[stale].tolist()
+            policies = self.book.policies_at(k, wanted)
+            found[stale] = [self._add((first, s), p) for s, p in zip(wanted, policies, strict=True)]
+            self.build()
+        return np.asarray(found[inverse], dtype=np.intp)
 
     def _add(self, key: object, policy: Policy) -> int:
         q = self._index[key] = len(self.policies)
         self.policies.append(policy)
+        self._new.append((key, q))
         return q
 
     def build(self) -> None:
-        """Extend the arrays with the policies added since the last call."""
+        """Write the policies added since the last call into the arrays (grown by doubling,
+        so that a table that grows epoch by epoch copies each policy a few times at most)."""
         new = self.policies[self._built :]
         if not new:
             return
-        size, live = len(new), self.live
+        start, end, live = self._built, len(self.policies), self.live
+        if end > self.first.size:
+            self._grow(max(end, 2 * self.first.size))
         firsts = np.array([policy.first for policy in new], dtype=np.intp)
 
         def aligned(name: str, rows: int) -> FloatArray:
-            """(size, rows, ...): each policy's array ``name`` in its rows ``first`` on."""
+            """(new, rows, ...): each policy's array ``name`` in its rows ``first`` on."""
             parts = [getattr(policy, name) for policy in new]
             flat = np.concatenate(parts)
             lengths = np.array([len(part) for part in parts])
-            which = np.repeat(np.arange(size), lengths)
+            which = np.repeat(np.arange(len(new)), lengths)
             row = np.arange(flat.shape[0]) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            out = np.full((size, rows, *flat.shape[1:]), np.nan)
+            out = np.full((len(new), rows, *flat.shape[1:]), np.nan)
             out[which, row + np.repeat(firsts, lengths)] = flat
             return out
 
-        pressure, values = aligned("pressure", live), aligned("values", live + 1)
-        draws = []
-        for name in ("row", "col"):
+        self.first[start:end] = firsts
+        self.pressure[start:end] = aligned("pressure", live)
+        self.values[start:end] = aligned("values", live + 1)
+        for p, name in enumerate(("row", "col")):
             cumulative = np.cumsum(aligned(name, live), axis=2)  # a NaN row stays NaN
             cumulative[:, :, -1] = np.inf
             steps = np.diff(cumulative, axis=2)
             self.ordered &= bool(((steps >= 0) | np.isnan(steps)).all())
-            draws.append(cumulative)
-        self.first = np.append(self.first, [policy.first for policy in new])
-        self.pressure = np.concatenate([self.pressure, pressure])
-        self.values = np.concatenate([self.values, values])
-        self.draws = (
-            np.concatenate([self.draws[0], draws[0]]),
-            np.concatenate([self.draws[1], draws[1]]),
-        )
-        keyed = [
-            (key[1], q) for key, q in self._index.items() if isinstance(key, tuple) and key[0] == 0
-        ]
+            self.draws[p][start:end] = cumulative
+        keyed = [(key[1], q) for key, q in self._new if isinstance(key, tuple) and key[0] == 0]
         if keyed:
-            steps, index = np.array(keyed, dtype=np.intp).T
-            self._by_step = np.full(
-                max(int(steps.max()) + 1, self._by_step.size), -1, dtype=np.intp
+            steps_, index = np.array(keyed, dtype=np.intp).T
+            if steps_.max() >= self._by_step.size:
+                grown = np.full(max(steps_.max() + 1, 2 * self._by_step.size), -1, np.intp)
+                grown[: self._by_step.size] = self._by_step
+                self._by_step = grown
+            self._by_step[steps_] = index
+        self._new, self._built = [], end
+
+    def _grow(self, capacity: int) -> None:
+        """Room for ``capacity`` policies (rows past those built stay NaN)."""
+
+        def grown(old: NDArray[Any]) -> NDArray[Any]:
+            out = np.full(
+                (capacity, *old.shape[1:]), np.nan if old.dtype.kind == "f" else 0, old.dtype
             )
-            self._by_step[steps] = index
-        self._built = len(self.policies)
+            out[: self._built] = old[: self._built]
+            return out
+
+        self.first = grown(self.first)
+        self.pressure, self.values = grown(self.pressure), grown(self.values)
+        self.draws = (grown(self.draws[0]), grown(self.draws[1]))
 
 
-def reach(game: Game, draws: Draws, tolerance: float = RESOLVE_TOLERANCE) -> dict[int, int]:
+def reach(game: Game, draws: Draws) -> dict[int, int]:
     """The policies the paths can re-solve to, with persistent forecasts: each grid step
     against the earliest live epoch at which some path needs it.
 
@@ -177,6 +189,7 @@ def reach(game: Game, draws: Draws, tolerance: float = RESOLVE_TOLERANCE) -> dic
     """
     if not game.pressure.persistent:
         return {}
+    tolerance = RESOLVE_TOLERANCE  # a book's by default, as sweeps' books have it
     grid = np.array(PolicyBook.grid(game, tolerance))
     initial = game.forecast(0)[0]  # what the policy on the scheduled pressure assumes
     levels = draws.levels
@@ -218,7 +231,6 @@ class _Steps:
         self.shared, self.book, self.levels, self.uniforms = shared, book, levels, uniforms
         count, live = levels.shape[0], len(shared.times)
         self.table = table = _Table(book, live, shared.payoffs.shape)
-        table.build()
         self.plan = np.full(count, table.initial, dtype=np.intp)
         self.cells = np.zeros((2, count, live), dtype=np.intp)
         self.in_force = np.zeros((count, live), dtype=np.intp)
@@ -281,24 +293,17 @@ class _Steps:
         ids = np.array([*shared.payoffs.outcome_ids, shared.default_outcome], dtype=object)
         first = [[None if k < 0 else k for k in pair] for pair in self.first_concession.T.tolist()]
         last = np.maximum(played - 1, 0)
-        paths = np.arange(played.size)
-        finals = tuple(
-            [
-                a if n else ""
-                for a, n in zip(
-                    np.array(shared.actions[p], dtype=object)[self.cells[p, paths, last]].tolist(),
-                    played.tolist(),
-                    strict=True,
-                )
-            ]
-            for p in range(2)
-        )
+        finals: tuple[list[str], list[str]] = ([], [])
+        for p in range(2):
+            names = np.array([*shared.actions[p], ""], dtype=object)
+            chosen = self.cells[p, np.arange(played.size), last] if live else -1  # none: ""
+            finals[p].extend(np.where(played > 0, names[chosen], "").tolist())
         times = np.append(np.asarray(shared.times, dtype=np.float64), np.nan)
         return PathArrays(
             outcome=ids[self.outcome].tolist(),
             decision_hours=times[self.ended],
             first_mover=[first_mover(f, shared.ids) for f in first],
-            final_actions=(finals[0], finals[1]),
+            final_actions=finals,
             payoffs=self.payoffs(played),
             resolves=self.resolves,
         )

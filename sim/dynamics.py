@@ -183,23 +183,25 @@ class PolicyBook:
             self._cache[self._key(0, level)] = policy
         self._unplanned.extend(self._key(0, level) for level in levels)
 
-    def key(self, first: int, level: float) -> tuple[int, int]:
-        """Where the policy from live epoch ``first`` at the observed ``level`` is kept: the
-        epoch it is solved from, and the level's step on the grid."""
-        return self._key(first, level)
-
     def keys(self, first: int, levels: FloatArray) -> tuple[int, NDArray[np.int64]]:
-        """:meth:`key` for many levels observed at one epoch."""
+        """Where the policies from live epoch ``first`` at the observed ``levels`` are kept:
+        the epoch they are solved from, and each level's step on the grid."""
         return (0 if self._persistent else first), grid_steps(levels, self.tolerance)
 
     def kept(self) -> dict[tuple[int, int], Policy]:
         """The policies solved so far, by key (:meth:`key`)."""
         return dict(self._cache)
 
-    def policy(self, key: tuple[int, int], epoch: int) -> Policy:
-        """The policy kept under ``key``, valid at live epoch ``epoch`` (solved now if it is
-        not yet)."""
-        return self._solved(key, epoch)
+    def policies_at(self, epoch: int, steps: Sequence[int]) -> list[Policy]:
+        """The policies re-solved at live epoch ``epoch`` to these grid steps, valid there:
+        those not kept yet (or kept from a later epoch) solved in one batched induction."""
+        first = 0 if self._persistent else epoch
+        keys = [(first, step) for step in steps]
+        missing = [k for k in keys if k not in self._cache or self._cache[k].first > epoch]
+        if missing:
+            levels = [step * self.tolerance for _, step in missing]
+            self._cache.update(zip(missing, self.game.policies(first, levels), strict=True))
+        return [self._cache[k] for k in keys]
 
     def _key(self, first: int, level: float) -> tuple[int, int]:
         return (0 if self._persistent else first), round(level / self.tolerance)
@@ -251,7 +253,6 @@ class _Shared:
     times: list[float]
     window: float
     delay: float
-    level_times: FloatArray
     ids: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]
     concedes: tuple[tuple[bool, ...], ...]
@@ -277,7 +278,6 @@ class _Shared:
             times=times,
             window=schedule.window_hours,
             delay=schedule.delay_hours,
-            level_times=np.append(game.live_times, schedule.window_hours),
             ids=tuple(p.id for p in players),
             actions=tuple(tuple(p.actions) for p in players),
             concedes=tuple(tuple(a in p.concessions for a in p.actions) for p in players),
@@ -372,8 +372,7 @@ class _Path:
         self.shared = book._shared if book.game is game else _Shared.of(game)
         self.env = simpy.Environment(0.0)
         self.shocks: list[list[float]] = draws.shocks[index].tolist()
-        self.realised = draws.levels[index]
-        self.levels: list[float] = self.realised.tolist()
+        self.levels: list[float] = draws.levels[index].tolist()
         self.uniforms: list[float] = draws.uniforms[index].tolist()
         self.plan = book._initial_plan
         self.rows: list[int] = []
@@ -589,4 +588,4 @@ def draw_paths(game: Game, rngs: Sequence[np.random.Generator]) -> Draws:
         shocks.append(draw(pressure, schedule.window_hours, rng))
         uniforms[i] = rng.random(2 * live)
     times = np.append(game.live_times, schedule.window_hours)
-    return Draws(shocks, pressure.realised_many(times, shocks), uniforms)
+    return Draws(shocks, pressure.realised(times, shocks), uniforms)

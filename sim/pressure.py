@@ -59,13 +59,9 @@ class PressureModel:
         extra = shock * self.decay(np.maximum(t - shock_at, 0.0))
         return np.asarray(self.scale * np.maximum(self.scheduled(t) + extra, 0.0))
 
-    def realised(self, t: ArrayLike, shocks: FloatArray) -> FloatArray:
-        """Pressure at hours ``t`` on a path with the given (time, size) shocks."""
-        out: FloatArray = self.realised_many(t, [shocks])[0]
-        return out
-
-    def realised_many(self, t: ArrayLike, shocks: Sequence[FloatArray]) -> FloatArray:
-        """:meth:`realised` for many paths' shocks, shape (P, T).
+    def realised(self, t: ArrayLike, shocks: Sequence[FloatArray]) -> FloatArray:
+        """Pressure at hours ``t`` on each of P paths, shape (P, T), given each path's
+        shocks as (time, size) rows.
 
         Paths with the same number of shocks are computed together, so that the sum over a
         path's shocks adds the same count in the same order whatever the other paths hold.

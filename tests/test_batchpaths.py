@@ -39,6 +39,8 @@ VARIANTS = {
     "no shocks": lambda: _without_shocks(),
     "strong pressure": lambda: sim.load(GSOMIA, {"us.pressure_scale": 3.0}),
     "discounted": lambda: _variant("schedule", discount_per_day=0.99),
+    # the delay outlasts the window: every path goes to the deadline without a decision
+    "no live epoch": lambda: sim.load(GSOMIA, {"window.days": 1.0, "schedule.delay_hours": 48}),
 }
 
 

@@ -73,3 +73,23 @@ def test_scheduled_forecast_foresees_the_points_and_lets_a_shock_decay() -> None
     shocked, _ = game.forecast(0, float(game.pressure.level(0.0)) + 0.3)
     dt = game.live_times - game.live_times[0]
     np.testing.assert_allclose(shocked - at_epochs, 0.3 * 0.5 ** (dt / 48.0), atol=1e-12)
+
+
+def test_realised_pressure_adds_each_shock_from_its_time_on_whatever_the_other_paths() -> None:
+    model, schedule = _model({"us.pressure_scale": 1.5})
+    half = model.shock_half_life_hours  # type: ignore[attr-defined]
+    t = np.linspace(0.0, schedule.window_hours, 57)  # type: ignore[attr-defined]
+    shocks = [
+        np.array([[100.0, 0.3]]),
+        np.zeros((0, 2)),
+        np.array([[50.0, -0.2], [400.0, 0.5]]),
+        np.array([[10.0, 0.1]]),  # as many shocks as the first path: computed with it
+    ]
+    together = model.realised(t, shocks)  # type: ignore[attr-defined]
+    for row, these in zip(together, shocks, strict=True):
+        np.testing.assert_array_equal(row, model.realised(t, [these])[0])  # type: ignore[attr-defined]
+        extra = sum(
+            (size * 0.5 ** ((t - at) / half) * (t >= at) for at, size in these), np.zeros_like(t)
+        )
+        expected = 1.5 * np.maximum(model.scheduled(t) + extra, 0.0)  # type: ignore[attr-defined]
+        np.testing.assert_allclose(row, expected, rtol=1e-12, atol=1e-15)
