@@ -38,10 +38,11 @@ from benchmarks.skeleton import (
     timeout_loop,
 )
 from benchmarks.timing import Clock, time_chunks, timed
-from sim.dynamics import PathResult, PolicyBook, simulate_each, simulate_path
+from sim.dynamics import PathResult, simulate_each, simulate_path
 from sim.game import Game
 from sim.loading import load
 from sim.montecarlo import simulate
+from sim.policybook import PolicyBook
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -45,9 +45,10 @@ SCENARIO = "scenarios/gsomia-2019.toml"
 
 def _simulation(part: str, show_all: bool) -> str:
     """The profile of one of the simulation parts (see the module docstring)."""
-    from sim.dynamics import PolicyBook, simulate_each
+    from sim.dynamics import simulate_each
     from sim.game import Game
     from sim.loading import load
+    from sim.policybook import PolicyBook
     from sim.sweep import _simulate_points, point_seeds
 
     scenario = load(SCENARIO)

@@ -3,7 +3,7 @@
 The model is :mod:`sim.dynamics`'s, and so are the numbers: each path draws from its own
 generator in the same order (the shocks, then one uniform per player per live epoch), reads
 the same realised pressure, re-solves when the policy in force is stale by more than the
-tolerance (taking the same cached policy from the :class:`~sim.dynamics.PolicyBook`), draws
+tolerance (taking the same cached policy from the :class:`~sim.policybook.PolicyBook`), draws
 its actions by the same rule as :func:`bisect.bisect_right` on the cumulative strategies, and
 accrues its payoffs with the same function. Only the bookkeeping differs: instead of two SimPy
 processes per path, one loop over the live epochs advances every path still undecided, so the
@@ -22,17 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.deadline import Policy
-from sim.dynamics import (
-    RESOLVE_TOLERANCE,
-    Draws,
-    PathResult,
-    PolicyBook,
-    _Shared,
-    draw_paths,
-    first_mover,
-    grid_steps,
-)
+from sim.dynamics import Draws, PathResult, _Shared, _shared, draw_paths, first_mover
 from sim.game import Game
+from sim.policybook import RESOLVE_TOLERANCE, PolicyBook, grid_steps
 
 __all__ = ["PathArrays", "reach", "run_paths", "simulate_paths"]
 
@@ -74,7 +66,7 @@ class _Table:
 
     Rows are aligned on absolute epochs (a policy from epoch ``first`` fills rows ``first``
     on). ``draws[p]`` holds player p's cumulative strategies with the last entry set to
-    infinity, as :class:`~sim.dynamics._Plan` does; ``values`` the continuation values, with
+    infinity, as :class:`~sim.policybook._Plan` does; ``values`` the continuation values, with
     the deadline's in row L. ``ordered`` says whether every cumulative row is sorted.
     """
 
@@ -216,7 +208,7 @@ def simulate_paths(game: Game, book: PolicyBook, rngs: Sequence[np.random.Genera
 
 def run_paths(game: Game, book: PolicyBook, draws: Draws) -> PathArrays:
     """The paths of :func:`draw_paths`' draws under the book's policies."""
-    shared = book._shared if book.game is game else _Shared.of(game)
+    shared = _shared(game, book)
     steps = _Steps(shared, book, draws.levels, draws.uniforms)
     steps.run()
     return steps.arrays()

@@ -161,7 +161,8 @@ def solve_policies(
     requests: Sequence[tuple[Game, Sequence[float | None]]],
     starts: Sequence[Starts | None] | None = None,
 ) -> list[list[Policy]]:
-    """Policies from epoch 0 for several games, each at several observed pressure levels.
+    """Policies for several games, each at several observed pressure levels (from epoch 0,
+    or each level from its own start epoch).
 
     The games are one scenario at different parameter values (a sweep's points). Those that
     share a schedule, a solver and selection rule, agreement cells and payoff terms (all

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from sim.batchpaths import PathArrays, reach, run_paths, simulate_paths
-from sim.dynamics import RESOLVE_TOLERANCE, PathResult, PolicyBook, draw_paths, simulate_each
+from sim.dynamics import PathResult, draw_paths, simulate_each
 from sim.game import Game, solve_policies
+from sim.policybook import RESOLVE_TOLERANCE, PolicyBook
 from sim.scenario import Scenario
 from sim.schedule import build_schedule
 

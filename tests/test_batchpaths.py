@@ -12,9 +12,9 @@ import pytest
 
 import sim
 from sim.batchpaths import _bisect_right, simulate_paths
-from sim.dynamics import PolicyBook
 from sim.game import Game
 from sim.montecarlo import _prepared, path_generator, simulate, simulate_prepared
+from sim.policybook import PolicyBook
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]

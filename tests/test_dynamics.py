@@ -12,9 +12,10 @@ import simpy
 from scipy import stats
 
 import sim
-from sim.dynamics import PolicyBook, _Path, _payoffs, draw_paths, simulate_path
+from sim.dynamics import _Path, _payoffs, draw_paths, simulate_path
 from sim.game import Game
 from sim.montecarlo import path_generator, simulate
+from sim.policybook import PolicyBook
 from sim.scenario import Scenario
 
 WOA = "scenarios/war-of-attrition-deadline.toml"
