@@ -7,6 +7,7 @@ whether it runs alone (replay), in one process or in several.
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -273,8 +274,10 @@ def _runs_table(scenario: Scenario, indices: Sequence[int], paths: PathArrays) -
 
 def _events_table(scenario: Scenario, results: list[tuple[int, PathResult]]) -> pd.DataFrame:
     """The event log of all paths, with the calendar time of each event."""
-    events = [(i, h, *rest) for i, r in results for h, *rest in r.events]
-    log = pd.DataFrame(events, columns=["run", "hours", "actor", "event", "details"])
+    events = list(itertools.chain.from_iterable(r.events for _, r in results))
+    log = pd.DataFrame(events, columns=["hours", "actor", "event", "details"])
+    counts = [len(r.events) for _, r in results]
+    log.insert(0, "run", np.repeat(np.array([i for i, _ in results], dtype=np.int64), counts))
     when = pd.Timestamp(build_schedule(scenario).start) + pd.to_timedelta(log["hours"], unit="h")
     log.insert(2, "datetime", when)
     return log
