@@ -38,6 +38,7 @@ from benchmarks.skeleton import (
     timeout_loop,
 )
 from benchmarks.timing import Clock, time_chunks, timed
+from sim.batchpaths import simulate_paths
 from sim.dynamics import PathResult, simulate_each, simulate_path
 from sim.game import Game
 from sim.loading import load
@@ -55,6 +56,8 @@ PATHS_PER_CORE_TARGET = 2000.0
 SKELETON_FACTOR = 5.0
 #: Paths whose SimPy events are counted (untimed).
 COUNTED_PATHS = 100
+#: Paths per call of the batch engine: a sweep point's default.
+BATCH = 200
 
 #: Where the parts report what they are doing (standard error, so the table stays clean).
 Say = Callable[[str], None]
@@ -88,6 +91,8 @@ class Steady:
     raw: Clock
     line: Timeline
     count: EventCount  # over COUNTED_PATHS paths
+    batch_seconds: float  # fastest call of the batch engine on BATCH paths, per path
+    batch_paths: int  # paths the batch engine ran, over all its calls
 
 
 def _generators(rng_seed: int, n: int) -> list[np.random.Generator]:
@@ -113,7 +118,11 @@ def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
     with counting_events() as count:
         for rng in counted_rngs:
             simulate_path(game, book, rng)
-    return Steady(seconds, paths, skeleton, raw, line, count)
+    together = _generators(rng_seed, sizes.chunks * BATCH)
+    batch, _ = time_chunks(
+        lambda part: [simulate_paths(game, book, part)], together, BATCH, skeleton
+    )
+    return Steady(seconds, paths, skeleton, raw, line, count, batch, len(together))
 
 
 def presolve_seconds(scenario: Scenario, repeats: int = 2) -> float:
@@ -213,7 +222,23 @@ def steady_rows(steady: Steady) -> list[Row]:
         _against_target(operation, steady.seconds, n, check, "s/path"),
         skeleton,
         _event_row(steady, per_path),
+        _batch_row(steady),
     ]
+
+
+def _batch_row(steady: Steady) -> Row:
+    """The batch engine of sweep points against the SimPy skeleton (no target)."""
+    return Row(
+        f"paths together, no event log (sim.batchpaths, {BATCH} a call as a sweep point)",
+        steady.batch_seconds,
+        f"SimPy skeleton of a path, {steady.line.timeouts} timeouts",
+        steady.skeleton.best,
+        ours_items=steady.batch_paths,
+        baseline_items=len(steady.skeleton.samples) * steady.skeleton.items,
+        check="the same runs table as the SimPy paths, bit for bit (tests/test_batchpaths.py)",
+        unit="s/path",
+        rate="paths/s",
+    )
 
 
 def _event_details(count: EventCount, line: Timeline) -> dict[str, object]:
