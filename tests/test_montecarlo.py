@@ -54,7 +54,7 @@ def test_points_solve_only_the_policies_their_paths_reach_from_the_epoch_they_ne
         assert book.solved == len(need)  # nothing solved again on the way: reach missed none
         assert len(need) < len(book.grid(game)) or not need
         for step, epoch in need.items():
-            assert book._cache[(0, step)].first == epoch
+            assert book.kept()[(0, step)].first == epoch
         later += sum(epoch > 0 for epoch in need.values())
     assert later > 0  # some policies are solved from a later epoch only
 
