@@ -282,3 +282,13 @@ def test_tolerance_out_of_range_is_rejected(tol: float) -> None:
 def test_single_game_is_validated() -> None:
     with pytest.raises(GameError, match="differ in shape"):
         vertex_enumeration_one(np.zeros((2, 2)), np.zeros((2, 3)))
+
+
+def test_the_cross_product_of_the_small_solves_is_numpys_to_the_bit() -> None:
+    from sim.vertex import _cross
+
+    rng = np.random.default_rng(7)
+    for shape in [(1, 3), (500, 3), (4, 9, 3)]:
+        u = rng.normal(size=shape) * 10.0 ** rng.integers(-8, 8, size=shape)
+        v = rng.normal(size=shape)
+        np.testing.assert_array_equal(_cross(u, v), np.cross(u, v))
