@@ -42,7 +42,7 @@ from sim.batchpaths import simulate_paths
 from sim.dynamics import PathResult, simulate_each, simulate_path
 from sim.game import Game
 from sim.loading import load
-from sim.montecarlo import simulate
+from sim.montecarlo import CHUNK, simulate
 from sim.policybook import PolicyBook
 from sim.scenario import Scenario
 
@@ -77,8 +77,9 @@ class RunSizes:
     workers: int  # negsim run --workers
 
 
-FULL_RUN = RunSizes(24, 50, 200, 100_000, 2000, 2, 10_000, 2)
-QUICK_RUN = RunSizes(6, 25, 100, 50_000, 250, 1, 1000, 2)
+#: Paths a chunk: as many as ``simulate()`` gives ``simulate_each`` at a time.
+FULL_RUN = RunSizes(12, CHUNK, 200, 100_000, 2000, 2, 10_000, 2)
+QUICK_RUN = RunSizes(4, 50, 100, 50_000, 250, 1, 1000, 2)
 
 
 @dataclass(frozen=True)

@@ -65,11 +65,11 @@ class PressureModel:
 
         Paths with the same number of shocks are computed together, so that the sum over a
         path's shocks adds the same count in the same order whatever the other paths hold.
-        A shock adds nothing before it strikes; its decay is computed only after.
         """
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
         out = np.empty((len(shocks), t.size))
         counts = np.array([len(s) for s in shocks], dtype=np.intp)
+        scheduled = self.scheduled(t)
         for n in np.unique(counts).tolist():
             members = np.flatnonzero(counts == n)
             if n == 0:
@@ -77,11 +77,9 @@ class PressureModel:
                 continue
             each = np.stack([shocks[i] for i in members.tolist()])
             dt = t[None, :, None] - each[:, None, :, 0]
-            struck = dt >= 0
-            extra = np.zeros(dt.shape)
-            size = np.broadcast_to(each[:, None, :, 1], dt.shape)
-            extra[struck] = size[struck] * self.decay(dt[struck])
-            out[members] = self.scale * np.maximum(self.scheduled(t) + extra.sum(axis=2), 0.0)
+            decayed = each[:, None, :, 1] * self.decay(np.maximum(dt, 0.0))
+            extra = np.where(dt >= 0, decayed, 0.0).sum(axis=2)
+            out[members] = self.scale * np.maximum(scheduled + extra, 0.0)
         return out
 
     @property
