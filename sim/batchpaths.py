@@ -193,8 +193,8 @@ def reach(game: Game, draws: Draws) -> dict[int, int]:
         if not stale.any():
             continue
         steps = grid_steps(levels[stale, k], tolerance)
-        solved_at = np.where(steps < grid.size, grid[np.minimum(steps, grid.size - 1)], 0.0)
-        assumed[stale] = np.where(steps < grid.size, solved_at, steps * tolerance)
+        on_grid = grid[np.minimum(steps, grid.size - 1)]
+        assumed[stale] = np.where(steps < grid.size, on_grid, steps * tolerance)
         for step in np.unique(steps).tolist():
             earliest.setdefault(step, k)
     return earliest
