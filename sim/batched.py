@@ -53,7 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.equilibria import BEST_RESPONSE_TOL, EquilibriumSet
 from sim.equilibrium_arrays import EquilibriumArrays, solve_in_chunks
-from sim.vertex import game_batch, vertex_enumeration_arrays
+from sim.vertex import _cross, game_batch, vertex_enumeration_arrays
 
 __all__ = [
     "DEGENERACY_TOL",
@@ -306,17 +306,6 @@ def _solve_tied(own: FloatArray, tol: float) -> _Tied:
     usable = _conditioning(diff, det, tol)
     weights = np.divide(cofactors, det, out=np.zeros_like(cofactors), where=usable)
     return _Tied(weights, usable)
-
-
-def _cross(u: FloatArray, w: FloatArray) -> FloatArray:
-    """Cross products of 3-vectors stacked on the first axis."""
-    return np.stack(
-        (
-            u[1] * w[2] - u[2] * w[1],
-            u[2] * w[0] - u[0] * w[2],
-            u[0] * w[1] - u[1] * w[0],
-        )
-    )
 
 
 def _bordered(diff: FloatArray) -> FloatArray:

@@ -375,7 +375,8 @@ def _solve_small(mats: FloatArray, rhs: FloatArray, tol: float) -> tuple[FloatAr
         (a, b), (c, d) = (np.moveaxis(r, -1, 0) for r in rows)
         adjugate = [np.stack((d, -c), axis=-1), np.stack((-b, a), axis=-1)]
     else:
-        adjugate = [_cross(rows[1], rows[2]), _cross(rows[2], rows[0]), _cross(rows[0], rows[1])]
+        u = [np.moveaxis(r, -1, 0) for r in rows]
+        adjugate = [np.moveaxis(_cross(u[i], u[j]), 0, -1) for i, j in ((1, 2), (2, 0), (0, 1))]
     # adjugate[r] is column r of adj(M) = det * M^-1, so M^-1 b = sum_r b_r adjugate[r] / det
     det = (rows[0] * adjugate[0]).sum(axis=-1)
     frobenius = np.sqrt(np.square(mats).sum(axis=(-2, -1)))
@@ -393,12 +394,16 @@ def _solve_small(mats: FloatArray, rhs: FloatArray, tol: float) -> tuple[FloatAr
     return point, regular
 
 
-def _cross(u: FloatArray, v: FloatArray) -> FloatArray:
-    """``np.cross`` of stacked 3-vectors, with its arithmetic (the same numbers) but without
-    its per-call overhead, which dominated the small systems' solves."""
-    u0, u1, u2 = u[..., 0], u[..., 1], u[..., 2]
-    v0, v1, v2 = v[..., 0], v[..., 1], v[..., 2]
-    return np.stack((u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0), axis=-1)
+def _cross(u: FloatArray, w: FloatArray) -> FloatArray:
+    """Cross products of 3-vectors stacked on the first axis: ``np.cross``'s arithmetic (the
+    same numbers) without its per-call overhead, which dominated the small systems' solves."""
+    return np.stack(
+        (
+            u[1] * w[2] - u[2] * w[1],
+            u[2] * w[0] - u[0] * w[2],
+            u[0] * w[1] - u[1] * w[0],
+        )
+    )
 
 
 def _regular(mats: FloatArray, tol: float) -> BoolArray:

@@ -291,4 +291,5 @@ def test_the_cross_product_of_the_small_solves_is_numpys_to_the_bit() -> None:
     for shape in [(1, 3), (500, 3), (4, 9, 3)]:
         u = rng.normal(size=shape) * 10.0 ** rng.integers(-8, 8, size=shape)
         v = rng.normal(size=shape)
-        np.testing.assert_array_equal(_cross(u, v), np.cross(u, v))
+        first = _cross(np.moveaxis(u, -1, 0), np.moveaxis(v, -1, 0))  # stacked on axis 0
+        np.testing.assert_array_equal(np.moveaxis(first, 0, -1), np.cross(u, v))
