@@ -239,8 +239,9 @@ def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) ->
     """The runs table of ``runs`` paths simulated here with a prepared policy book.
 
     The same rows as ``simulate(game.scenario, runs, rng_seed).runs``, without the event
-    log: what a sweep point needs. The paths advance together, epoch by epoch
-    (:func:`sim.batchpaths.simulate_paths`), instead of one SimPy model each.
+    log: the paths advance together, epoch by epoch (:func:`sim.batchpaths.simulate_paths`),
+    instead of one SimPy model each. (A sweep uses :func:`simulate_points`, which also
+    pre-solves only what its paths reach.)
     """
     rngs = [_generator(s) for s in _children(rng_seed, runs)]
     return _runs_table(game.scenario, range(runs), simulate_paths(game, book, rngs))
