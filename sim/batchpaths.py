@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from sim.deadline import Policy
 from sim.dynamics import Draws, PathResult, _Shared, _shared, draw_paths, first_mover
 from sim.game import Game
-from sim.policybook import RESOLVE_TOLERANCE, PolicyBook, grid_steps
+from sim.policybook import RESOLVE_TOLERANCE, PolicyBook, cumulative_draws, grid_steps
 
 __all__ = ["PathArrays", "reach", "run_paths", "simulate_paths"]
 
@@ -139,8 +139,7 @@ class _Table:
         self.pressure[start:end] = aligned("pressure", live)
         self.values[start:end] = aligned("values", live + 1)
         for p, name in enumerate(("row", "col")):
-            cumulative = np.cumsum(aligned(name, live), axis=2)  # a NaN row stays NaN
-            cumulative[:, :, -1] = np.inf
+            cumulative = cumulative_draws(aligned(name, live))  # a NaN row stays NaN
             steps = np.diff(cumulative, axis=2)
             self.ordered &= bool(((steps >= 0) | np.isnan(steps)).all())
             self.draws[p][start:end] = cumulative
@@ -175,14 +174,14 @@ def reach(game: Game, draws: Draws) -> dict[int, int]:
 
     The pressure is exogenous, so the re-solves follow from the realised levels alone; this
     replays them over every live epoch as if no path ended early (a superset of what the
-    paths do). A policy kept at level ``v`` assumes ``v`` at every epoch; the levels are
-    those :meth:`PolicyBook.grid` and a book's own solves use. Empty with scheduled
-    forecasts, whose policies are solved from the epoch they are needed at anyway.
+    paths do). A policy kept at level ``v`` assumes ``v`` at every epoch; grid step ``s`` is
+    level ``s * tolerance``, as :meth:`PolicyBook.grid` and a book's own solves give it.
+    Empty with scheduled forecasts, whose policies are solved from the epoch they are needed
+    at anyway.
     """
     if not game.pressure.persistent:
         return {}
     tolerance = RESOLVE_TOLERANCE  # a book's by default, as sweeps' books have it
-    grid = np.array(PolicyBook.grid(game, tolerance))
     initial = game.forecast(0)[0]  # what the policy on the scheduled pressure assumes
     levels = draws.levels
     assumed = np.full(levels.shape[0], np.nan)  # by the policy in force, if re-solved
@@ -193,8 +192,7 @@ def reach(game: Game, draws: Draws) -> dict[int, int]:
         if not stale.any():
             continue
         steps = grid_steps(levels[stale, k], tolerance)
-        on_grid = grid[np.minimum(steps, grid.size - 1)]
-        assumed[stale] = np.where(steps < grid.size, on_grid, steps * tolerance)
+        assumed[stale] = steps * tolerance  # the level of step s, on PolicyBook.grid or not
         for step in np.unique(steps).tolist():
             earliest.setdefault(step, k)
     return earliest

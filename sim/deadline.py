@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -25,12 +24,14 @@ from sim.selection import payoff_dominant_many, select
 from sim.solvers import StageSolver
 from sim.stagegame import PayoffModel, stack_models
 
-__all__ = ["Policy", "solve_deadline", "solve_deadlines"]
+__all__ = ["Block", "Policy", "Starts", "solve_deadline", "solve_deadlines"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 #: The live epochs to solve a block's rows from, one per row.
 Starts = Sequence[int] | NDArray[np.integer[Any]]
+#: One payoff model's pressure forecasts: the model, (G, L) pressure, (G,) at the deadline.
+Block = tuple[PayoffModel, FloatArray, FloatArray]
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,11 +70,6 @@ class Policy:
     degenerate: NDArray[np.bool_]
     equilibria: NDArray[np.int64]
     reasons: tuple[str, ...]
-
-    @cached_property
-    def cumulative(self) -> tuple[list[list[float]], list[list[float]]]:
-        """Each epoch's cumulative row and column strategies, as lists (for fast draws)."""
-        return np.cumsum(self.row, axis=1).tolist(), np.cumsum(self.col, axis=1).tolist()
 
     @property
     def p_agree(self) -> FloatArray:
@@ -142,7 +138,7 @@ def solve_deadline(
 
 
 def solve_deadlines(
-    blocks: Sequence[tuple[PayoffModel, FloatArray, FloatArray]],
+    blocks: Sequence[Block],
     schedule: Schedule,
     solver: StageSolver,
     rule: str,

@@ -36,7 +36,6 @@ __all__ = [
     "EVENT_COLUMNS",
     "Draws",
     "PathResult",
-    "PolicyBook",
     "draw_paths",
     "first_mover",
     "run_each",

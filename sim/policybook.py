@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from sim.deadline import Policy
 from sim.game import Game
 
-__all__ = ["RESOLVE_TOLERANCE", "PolicyBook", "grid_steps"]
+__all__ = ["RESOLVE_TOLERANCE", "PolicyBook", "cumulative_draws", "grid_steps"]
 
 FloatArray = NDArray[np.float64]
 
@@ -63,9 +63,9 @@ class _Plan:
             return []
 
         def draws(name: str) -> list[list[list[float]]]:
-            cumulative = np.cumsum(np.stack([getattr(p, name) for p in policies]), axis=2)
-            cumulative[:, :, -1] = math.inf
-            out: list[list[list[float]]] = cumulative.tolist()
+            out: list[list[list[float]]] = cumulative_draws(
+                np.stack([getattr(p, name) for p in policies])
+            ).tolist()
             return out
 
         rows, cols = draws("row"), draws("col")
@@ -157,7 +157,7 @@ class PolicyBook:
         return (0 if self._persistent else first), grid_steps(levels, self.tolerance)
 
     def kept(self) -> dict[tuple[int, int], Policy]:
-        """The policies solved so far, by key (:meth:`key`)."""
+        """The policies solved so far, by key (as :meth:`keys` gives them)."""
         return dict(self._cache)
 
     def policies_at(self, epoch: int, steps: Sequence[int]) -> list[Policy]:
@@ -175,11 +175,7 @@ class PolicyBook:
         return (0 if self._persistent else first), round(level / self.tolerance)
 
     def _solved(self, key: tuple[int, int], epoch: int) -> Policy:
-        policy = self._cache.get(key)
-        if policy is None or policy.first > epoch:
-            first, step = key
-            policy = self._cache[key] = self.game.policy(first, step * self.tolerance)
-        return policy
+        return self.policies_at(epoch, [key[1]])[0]
 
     def _plan(self, first: int, level: float) -> _Plan:
         """:meth:`get` as plain lists (cached), for the paths."""
@@ -197,6 +193,15 @@ class PolicyBook:
     @cached_property
     def _initial_plan(self) -> _Plan:
         return _Plan.of(self.initial)
+
+
+def cumulative_draws(strategies: FloatArray) -> FloatArray:
+    """Cumulative mixed strategies over the last axis with the last entry set to infinity:
+    an action is the count of entries at most a uniform draw (``bisect_right``), so that
+    rounding that leaves the sum just below one still gives the last action."""
+    cumulative = np.cumsum(strategies, axis=-1)
+    cumulative[..., -1] = math.inf
+    return cumulative
 
 
 def grid_steps(levels: FloatArray, tolerance: float) -> NDArray[np.int64]:
