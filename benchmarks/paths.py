@@ -26,8 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from benchmarks.report import Row
 from benchmarks.skeleton import (
     EventCount,
@@ -42,7 +40,7 @@ from sim.batchpaths import simulate_paths
 from sim.dynamics import PathResult, simulate_each, simulate_path
 from sim.game import Game
 from sim.loading import load
-from sim.montecarlo import CHUNK, simulate
+from sim.montecarlo import CHUNK, path_generators, simulate
 from sim.policybook import PolicyBook
 from sim.scenario import Scenario
 
@@ -96,12 +94,6 @@ class Steady:
     batch_paths: int  # paths the batch engine ran, over all its calls
 
 
-def _generators(rng_seed: int, n: int) -> list[np.random.Generator]:
-    """The generators of paths 0..n-1, as :func:`sim.montecarlo.simulate` seeds them."""
-    children = np.random.SeedSequence(rng_seed).spawn(n)
-    return [np.random.Generator(np.random.PCG64(c)) for c in children]
-
-
 def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
     """Time ``simulate_each`` on chunks of paths with both SimPy baselines ticked before
     each; then count the events of a few more paths."""
@@ -110,16 +102,16 @@ def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
     line = timeline(game)
     skeleton = Clock(skeleton_paths(line, sizes.skeleton), sizes.skeleton)
     raw = Clock(timeout_loop(sizes.timeouts), sizes.timeouts)
-    rngs = _generators(rng_seed, sizes.chunks * sizes.chunk + COUNTED_PATHS)
+    rngs = path_generators(rng_seed, sizes.chunks * sizes.chunk + COUNTED_PATHS)
     timed_rngs, counted_rngs = rngs[:-COUNTED_PATHS], rngs[-COUNTED_PATHS:]
-    simulate_path(game, book, _generators(rng_seed + 1, 1)[0])  # warm caches outside
+    simulate_path(game, book, path_generators(rng_seed + 1, 1)[0])  # warm caches outside
     seconds, paths = time_chunks(
         lambda part: simulate_each(game, book, part), timed_rngs, sizes.chunk, [skeleton, raw]
     )
     with counting_events() as count:
         for rng in counted_rngs:
             simulate_path(game, book, rng)
-    together = _generators(rng_seed, sizes.chunks * BATCH)
+    together = path_generators(rng_seed, sizes.chunks * BATCH)
     batch, _ = time_chunks(
         lambda part: [simulate_paths(game, book, part)], together, BATCH, skeleton
     )

@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.deadline import Policy, Starts, solve_deadline, solve_deadlines
+from sim.deadline import Block, Policy, Starts, solve_deadlines
 from sim.equilibria import EquilibriumSet
 from sim.pressure import PressureModel, build_pressure
 from sim.scenario import Scenario
@@ -72,29 +72,26 @@ class Game:
 
     def policies(self, first: int, levels: Sequence[float | None]) -> list[Policy]:
         """Policies for several observed pressure levels at once (one batched induction)."""
-        paths, ends = zip(*(self.forecast(first, lv) for lv in levels), strict=True)
-        return solve_deadline(
-            self.payoffs,
-            self.schedule,
-            np.array(paths),
-            np.array(ends),
-            self.solver,
-            self.scenario.equilibrium.selection,
-            first,
-        )
+        block = self.block([self.forecast(first, lv) for lv in levels])
+        return solve_deadlines([block], *self.induction, first)[0]
 
     def policies_from(self, firsts: Sequence[int]) -> list[Policy]:
         """``policy(k)`` for each live epoch k of ``firsts`` (the scheduled pressure observed
         then), all in one backward induction: each solved only from its own epoch."""
-        paths, ends = zip(*(self.forecast(k) for k in firsts), strict=True)
-        return solve_deadlines(
-            [(self.payoffs, np.array(paths), np.array(ends))],
-            self.schedule,
-            self.solver,
-            self.scenario.equilibrium.selection,
-            first=min(firsts),
-            starts=[list(firsts)],
-        )[0]
+        block = self.block([self.forecast(k) for k in firsts])
+        return solve_deadlines([block], *self.induction, min(firsts), [list(firsts)])[0]
+
+    def block(self, forecasts: Sequence[tuple[FloatArray, float]]) -> Block:
+        """A batch of :meth:`forecast` results as one block of
+        :func:`sim.deadline.solve_deadlines`: the payoffs, pressure paths and deadline
+        levels."""
+        paths, ends = zip(*forecasts, strict=True)
+        return self.payoffs, np.array(paths), np.array(ends)
+
+    @property
+    def induction(self) -> tuple[Schedule, StageSolver, str]:
+        """The schedule, stage-game solver and selection rule a backward induction uses."""
+        return self.schedule, self.solver, self.scenario.equilibrium.selection
 
     def stage(self, epoch: int, policy: Policy | None = None) -> tuple[FloatArray, FloatArray]:
         """The stage game at live epoch ``epoch`` with the continuation value of ``policy``
@@ -183,17 +180,14 @@ def solve_policies(
         groups.setdefault(_solved_alike(game), []).append(i)
     out: list[list[Policy]] = [[] for _ in requests]
     for members in groups.values():
-        blocks = []
-        for i in members:
-            game, levels = requests[i]
-            paths, ends = zip(*(game.forecast(0, lv) for lv in levels), strict=True)
-            blocks.append((game.payoffs, np.array(paths), np.array(ends)))
+        blocks = [
+            game.block([game.forecast(0, lv) for lv in levels])
+            for game, levels in (requests[i] for i in members)
+        ]
         lead = requests[members[0]][0]
         solved = solve_deadlines(
             blocks,
-            lead.schedule,
-            lead.solver,
-            lead.scenario.equilibrium.selection,
+            *lead.induction,
             starts=None if starts is None else [starts[i] for i in members],
         )
         for i, policies in zip(members, solved, strict=True):

@@ -27,6 +27,7 @@ from sim.schedule import build_schedule
 __all__ = [
     "Tables",
     "path_generator",
+    "path_generators",
     "paused_gc",
     "prepare_books",
     "simulate",
@@ -53,6 +54,11 @@ def path_generator(rng_seed: int, runs: int, index: int) -> np.random.Generator:
     if not 0 <= index < runs:
         raise IndexError(f"path {index} is not among {runs} paths")
     return _generator(_children(rng_seed, runs)[index])
+
+
+def path_generators(rng_seed: int, runs: int) -> list[np.random.Generator]:
+    """The generators of all ``runs`` paths seeded by ``rng_seed``, in order."""
+    return [_generator(child) for child in _children(rng_seed, runs)]
 
 
 def _generator(seed: np.random.SeedSequence) -> np.random.Generator:
@@ -186,30 +192,21 @@ def prepare_books(
     from :func:`sim.batchpaths.reach`: grid step -> earliest live epoch) a book gets only
     those levels, each solved from that epoch; any other is solved on first use.
     """
+    if needs is None:
+        grids = [PolicyBook.grid(game) for game in games]
+        starts = None
+    else:  # grid step s is level s * tolerance, as PolicyBook.grid and a book's solves give it
+        grids = [[step * RESOLVE_TOLERANCE for step in need] for need in needs]
+        starts = [[*need.values(), 0] for need in needs]
     books = []
     with paused_gc():
-        if needs is None:
-            grids = [PolicyBook.grid(game) for game in games]
-            requests = [(g, [*grid, None]) for g, grid in zip(games, grids, strict=True)]
-            solved = solve_policies(requests)
-        else:
-            grids = [_levels(game, need) for game, need in zip(games, needs, strict=True)]
-            requests = [(g, [*grid, None]) for g, grid in zip(games, grids, strict=True)]
-            starts = [[*need.values(), 0] for need in needs]
-            solved = solve_policies(requests, starts)
+        requests = [(g, [*grid, None]) for g, grid in zip(games, grids, strict=True)]
+        solved = solve_policies(requests, starts)
         for game, grid, policies in zip(games, grids, solved, strict=True):
             book = PolicyBook(game, initial=policies[-1])
             book.add(grid, policies[:-1])
             books.append(book)
     return books
-
-
-def _levels(game: Game, need: Mapping[int, int]) -> list[float]:
-    """The level of each grid step in ``need``: :meth:`PolicyBook.grid`'s where it has
-    one, as a book solves it on first use beyond."""
-    grid = PolicyBook.grid(game)
-    tolerance = RESOLVE_TOLERANCE
-    return [grid[step] if step < len(grid) else step * tolerance for step in need]
 
 
 def simulate_points(
@@ -224,7 +221,7 @@ def simulate_points(
     comes with its point's book.
     """
     draws = [
-        draw_paths(game, [_generator(s) for s in _children(seed, runs)])
+        draw_paths(game, path_generators(seed, runs))
         for game, seed in zip(games, rng_seeds, strict=True)
     ]
     needs = [reach(game, d) for game, d in zip(games, draws, strict=True)]
@@ -243,7 +240,7 @@ def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) ->
     instead of one SimPy model each. (A sweep uses :func:`simulate_points`, which also
     pre-solves only what its paths reach.)
     """
-    rngs = [_generator(s) for s in _children(rng_seed, runs)]
+    rngs = path_generators(rng_seed, runs)
     return _runs_table(game.scenario, range(runs), simulate_paths(game, book, rngs))
 
 

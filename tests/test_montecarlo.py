@@ -13,6 +13,7 @@ from sim.batchpaths import draw_paths, reach
 from sim.dynamics import simulate_each
 from sim.game import Game
 from sim.montecarlo import path_generator, prepare_books, simulate, simulate_points
+from sim.policybook import RESOLVE_TOLERANCE, PolicyBook
 
 ROOT = Path(__file__).resolve().parents[1]
 GSOMIA = ROOT / "scenarios" / "gsomia-2019.toml"
@@ -101,3 +102,12 @@ def test_simpy_paths_on_a_book_of_later_epoch_policies_equal_those_on_a_full_boo
     full = prepare_books([game])[0]
     assert simulate_each(game, partial, rngs()) == simulate_each(game, full, rngs())
     assert any(policy.first == 0 for policy in partial.kept().values())
+
+
+@pytest.mark.parametrize("scale", [0.3, 1.0, 2.7])
+def test_grid_step_s_is_level_s_times_the_tolerance(scale: float) -> None:
+    """What reach and prepare_books assume of the levels PolicyBook.grid gives."""
+    game = Game.from_scenario(sim.load(GSOMIA, {"us.pressure_scale": scale}))
+    grid = PolicyBook.grid(game)
+    assert len(grid) > 10
+    assert grid == [step * RESOLVE_TOLERANCE for step in range(len(grid))]
