@@ -147,8 +147,16 @@ def _tie_break(eqs: tuple[Equilibrium, ...], tied: list[int]) -> tuple[int, str]
     if len(tied) == 1:
         return tied[0], ""
     best = _first_best([_profile_entropy(e) for e in eqs], tied)
-    how = "largest entropy" if len(best) == 1 else "largest entropy, then first found"
-    return best[0], f"; {len(tied)} tied, broken by {how}"
+    return best[0], _tie_note(len(tied), len(best))
+
+
+def _tie_note(tied: int, best: int) -> str:
+    """What a reason adds when ``tied`` equilibria tied and ``best`` of them had the
+    largest entropy."""
+    if tied == 1:
+        return ""
+    how = "largest entropy" if best == 1 else "largest entropy, then first found"
+    return f"; {tied} tied, broken by {how}"
 
 
 def _max_entropy(eqs: tuple[Equilibrium, ...]) -> tuple[int, str]:
@@ -160,15 +168,24 @@ def _max_entropy(eqs: tuple[Equilibrium, ...]) -> tuple[int, str]:
 
 def _payoff_dominant(eqs: tuple[Equilibrium, ...]) -> tuple[int, str]:
     if len(eqs) == 1:
-        return 0, "the only equilibrium"
+        return 0, _payoff_reason(1, True, 0.0, "")
     dominant = [k for k, e in enumerate(eqs) if all(_weakly_better(e, f) for f in eqs)]
     if dominant:
         index, note = _tie_break(eqs, dominant)
-        return index, f"Pareto-dominates the {len(eqs) - 1} other equilibria{note}"
+        return index, _payoff_reason(len(eqs), True, 0.0, note)
     sums = [e.row_payoff + e.col_payoff for e in eqs]
     index, note = _tie_break(eqs, _first_best(sums, list(range(len(eqs)))))
-    reason = f"no equilibrium Pareto-dominates all others; largest payoff sum {sums[index]:.6g}"
-    return index, reason + note
+    return index, _payoff_reason(len(eqs), False, sums[index], note)
+
+
+def _payoff_reason(count: int, dominant: bool, payoff_sum: float, note: str) -> str:
+    """Why ``payoff_dominant`` chose as it did among ``count`` equilibria: one of them
+    Pareto-dominates the others (``dominant``), or it has the largest ``payoff_sum``."""
+    if count == 1:
+        return "the only equilibrium"
+    if dominant:
+        return f"Pareto-dominates the {count - 1} other equilibria{note}"
+    return f"no equilibrium Pareto-dominates all others; largest payoff sum {payoff_sum:.6g}{note}"
 
 
 def _weakly_better(e: Equilibrium, f: Equilibrium) -> bool:
@@ -228,22 +245,14 @@ def payoff_dominant_many(
     first = among & (entropies >= best[:, None] - TIE_TOL)
     index = first.argmax(axis=1).astype(np.intp)
     tied, broken = among.sum(axis=1).tolist(), first.sum(axis=1).tolist()
-    reasons = []
     has_dominant = some.tolist()
-    for g, k in enumerate(index.tolist()):
-        how = "largest entropy" if broken[g] == 1 else "largest entropy, then first found"
-        note = "" if tied[g] == 1 else f"; {tied[g]} tied, broken by {how}"
-        if counts[g] == 1:
-            reasons.append("payoff_dominant: the only equilibrium")
-        elif has_dominant[g]:
-            reasons.append(
-                f"payoff_dominant: Pareto-dominates the {counts[g] - 1} other equilibria{note}"
-            )
-        else:
-            reasons.append(
-                "payoff_dominant: no equilibrium Pareto-dominates all others; "
-                f"largest payoff sum {float(sums[g, k]):.6g}{note}"
-            )
+    reasons = [
+        "payoff_dominant: "
+        + _payoff_reason(
+            int(counts[g]), has_dominant[g], float(sums[g, k]), _tie_note(tied[g], broken[g])
+        )
+        for g, k in enumerate(index.tolist())
+    ]
     return index, reasons
 
 
