@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from sim.equilibrium_arrays import EquilibriumArrays
 from sim.errors import SimError
 from sim.schedule import Schedule
-from sim.selection import payoff_dominant_many, select
+from sim.selection import only_reason, payoff_dominant_many, select
 from sim.solvers import StageSolver
 from sim.stagegame import PayoffModel, stack_models
 
@@ -310,8 +310,8 @@ def _select(
     where the rule has nothing to choose (one equilibrium, for the rules whose reason does
     not depend on the payoffs)."""
     index = found.starts.copy()
-    simple = (found.counts == 1) & (rule in _ONLY_REASON)
-    said = {m: _ONLY_REASON.get(rule, "").format(method=m) for m in set(found.method)}
+    said = {m: only_reason(rule, m) or "" for m in set(found.method)}
+    simple = (found.counts == 1) & (only_reason(rule, "") is not None)  # None: by rule alone
     reasons = [
         said[method] if s else "" for s, method in zip(simple.tolist(), found.method, strict=True)
     ]
@@ -328,14 +328,6 @@ def _select(
         index[g] += picked.index
         reasons[g] = picked.reason
     return index, tuple(reasons)
-
-
-#: What :func:`sim.selection.select` says when a game has one equilibrium, for the rules
-#: whose reason then depends only on the method.
-_ONLY_REASON = {
-    "payoff_dominant": "payoff_dominant: the only equilibrium",
-    "first_found": "first_found: first of 1 found by {method}",
-}
 
 
 @dataclass(frozen=True)

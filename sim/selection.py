@@ -39,6 +39,7 @@ __all__ = [
     "TIE_TOL",
     "Selection",
     "entropy",
+    "only_reason",
     "payoff_dominant_many",
     "select",
     "select_all",
@@ -103,8 +104,22 @@ def select(eqs: EquilibriumSet, rule: str, A: ArrayLike, B: ArrayLike) -> Select
     elif rule == "max_entropy":
         index, reason = _max_entropy(eqs.equilibria)
     else:
-        index, reason = 0, f"first of {len(eqs.equilibria)} found by {eqs.method}"
+        index, reason = 0, _first_found_reason(len(eqs.equilibria), eqs.method)
     return Selection(eqs.equilibria[index], index, rule, f"{rule}: {reason}")
+
+
+def only_reason(rule: str, method: str) -> str | None:
+    """What :func:`select` says of a game whose one equilibrium ``method`` found, for the
+    rules whose reason then depends on nothing else (None for the others)."""
+    if rule == "payoff_dominant":
+        return f"{rule}: {_payoff_reason(1, True, 0.0, '')}"
+    if rule == "first_found":
+        return f"{rule}: {_first_found_reason(1, method)}"
+    return None
+
+
+def _first_found_reason(count: int, method: str) -> str:
+    return f"first of {count} found by {method}"
 
 
 def select_all(eqs: EquilibriumSet) -> tuple[Selection, ...]:
