@@ -239,10 +239,18 @@ def dominated_actions(
 
 
 def _is_dominated(M: FloatArray, k: int, mixed: bool, tol: float) -> bool:
-    """Pure domination first: it implies mixed domination and needs no linear programme."""
+    """Pure domination first: it implies mixed domination and needs no linear programme.
+    Nor does an action within ``tol`` of the best against some column: there no mixture of
+    the others gains more than ``tol`` on it, so none dominates it by more."""
     if _pure_domination_margin(M, k) > tol:
         return True
-    return mixed and _mixed_domination_margin(M, k) > tol
+    return mixed and not _best_somewhere(M, k, tol) and _mixed_domination_margin(M, k) > tol
+
+
+def _best_somewhere(M: FloatArray, k: int, tol: float) -> bool:
+    """Whether action k is within ``tol`` of the best action against some column."""
+    others = np.delete(M, k, axis=0)
+    return bool(others.size == 0 or ((others - M[k]).max(axis=0) <= tol).any())
 
 
 def _pure_domination_margin(M: FloatArray, k: int) -> float:

@@ -228,6 +228,8 @@ class _Steps:
         self.ended = np.full(count, -1, dtype=np.intp)
         self.outcome = np.full(count, -1, dtype=np.intp)
         self.resolves = np.zeros(count, dtype=np.int64)
+        #: Each re-solve, as the paths, epoch and player whose reading found the policy stale.
+        self.resolved: list[tuple[IntArray, int, int]] = []
         self.concedes = [np.array(c, dtype=bool) for c in shared.concedes]
         self.outcome_of_cell = shared.payoffs.outcome_of_cell
 
@@ -240,7 +242,7 @@ class _Steps:
             level = self.levels[undecided, k]
             actions = []
             for p in range(2):
-                self.refresh(undecided, level, k)
+                self.refresh(undecided, level, k, p)
                 q = self.plan[undecided]
                 cumulative, u = self.table.draws[p][q, k], self.uniforms[undecided, 2 * k + p]
                 if self.table.ordered:  # bisect_right on a sorted row: the entries <= u
@@ -258,13 +260,15 @@ class _Steps:
             self.outcome[undecided[done]] = outcome[done]
             undecided = undecided[~done]
 
-    def refresh(self, undecided: IntArray, level: FloatArray, k: int) -> None:
-        """Re-solve where the policy in force assumed a level off by more than the tolerance."""
+    def refresh(self, undecided: IntArray, level: FloatArray, k: int, p: int) -> None:
+        """Re-solve where the policy in force assumed a level off by more than the tolerance
+        (as player ``p`` reads it)."""
         stale = np.abs(level - self.table.pressure[self.plan[undecided], k]) > self.book.tolerance
         if stale.any():
             paths = undecided[stale]
             self.plan[paths] = self.table.lookup(k, level[stale])
             self.resolves[paths] += 1
+            self.resolved.append((paths, k, p))
 
     def payoffs(self, played: IntArray) -> FloatArray:
         """Discounted payoffs (``_Shared.accrue``) with each path's policies in force."""

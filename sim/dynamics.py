@@ -47,6 +47,9 @@ FloatArray = NDArray[np.float64]
 
 EVENT_COLUMNS = ("hours", "actor", "event", "details")
 
+#: An event of the log: hours, actor, event, details.
+Event = tuple[float, str, str, str]
+
 #: Kinds of pressure news, in the order they are handled at equal times.
 _POINT, _SHOCK = 0, 1
 
@@ -163,6 +166,41 @@ def _shared(game: Game, book: PolicyBook) -> _Shared:
     return shared
 
 
+def news(shared: _Shared, shocks: list[list[float]]) -> list[_News]:
+    """A path's pressure news in the window in the order the pressure process takes it:
+    by time, a dated point before a shock at the same instant. ``shocks`` are (time, size)."""
+    timeline = shared.points + [(t, _SHOCK, "", s) for t, s in shocks]
+    return [n for n in sorted(timeline, key=_WHEN) if 0 <= n[0] <= shared.window]
+
+
+def shock_now(shock: float, shock_at: float, now: float, half_life: float) -> float:
+    """What is left at ``now`` of a shock level ``shock`` standing at ``shock_at``."""
+    left: float = 0.5 ** ((now - shock_at) / half_life)
+    return shock * left
+
+
+def resolve_details(k: int, level: float) -> str:
+    """The ``details`` of a re-solve's event at epoch ``k`` and pressure ``level``."""
+    return f"epoch={k} pressure={level:.4f}"
+
+
+def shock_details(size: float) -> str:
+    """The ``details`` of a shock's event."""
+    return f"size={size:.4f}"
+
+
+def point_details(
+    pressure: PressureModel, now: float, hours: float, label: str, scheduled: float, shock: float
+) -> str:
+    """The ``details`` of a dated point's event: its label and the pressure at ``now``, the
+    point's time as the clock reached it (``scheduled`` is the series at ``hours``, ``shock``
+    what is left of the shocks)."""
+    if now != hours:
+        scheduled = float(pressure.scheduled(now))
+    level = pressure.scale * max(scheduled + shock, 0.0)
+    return f"{label} level={level:.4f}"
+
+
 def _points(game: Game) -> list[_News]:
     """The dated pressure points in the window, with the scheduled level at each."""
     pressure = game.scenario.pressure
@@ -186,7 +224,7 @@ class PathResult:
     final_actions: tuple[str, str]
     payoffs: tuple[float, float]
     resolves: int
-    events: list[tuple[float, str, str, str]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 class _Path:
@@ -216,23 +254,10 @@ class _Path:
         self.reached_deadline = False
         self.decided_at = math.nan
         self.resolves = 0
-        self.events: list[tuple[float, str, str, str]] = []
+        self.events: list[Event] = []
 
     def log(self, actor: str, event: str, details: str) -> None:
         self.events.append((self.env.now, actor, event, details))
-
-    def current_shock(self) -> float:
-        """What is left now of the shocks so far."""
-        elapsed = self.env.now - self.shock_at
-        left: float = 0.5 ** (elapsed / self.shared.pressure.shock_half_life_hours)
-        return self.shock * left
-
-    def pressure_at_point(self, hours: float, scheduled: float) -> float:
-        """The pressure now, at a dated point (``scheduled`` is the series at ``hours``)."""
-        now = self.env.now
-        if now != hours:
-            scheduled = float(self.shared.pressure.scheduled(now))
-        return self.shared.pressure.scale * max(scheduled + self.current_shock(), 0.0)
 
     def pressure_process(self) -> Generator[simpy.Event, Any, None]:
         """Dated points (logged as they pass) and random shocks (which move the level).
@@ -241,19 +266,20 @@ class _Path:
         clock can let news at an epoch's instant come first.
         """
         env, shared, timeout, events = self.env, self.shared, self.env.timeout, self.events
-        shocks: list[_News] = [(t, _SHOCK, "", s) for t, s in self.shocks]
-        for hours, kind, label, value in sorted(shared.points + shocks, key=_WHEN):
-            if hours < 0 or hours > shared.window:
-                continue
+        half_life = shared.pressure.shock_half_life_hours
+        for hours, kind, label, value in news(shared, self.shocks):
             delay = hours - env.now
             self.news_at, self.news = env.now + delay, timeout(delay)
             yield self.news
+            now = env.now
             if kind == _SHOCK:
-                self.shock, self.shock_at = self.current_shock() + value, hours
-                events.append((env.now, "pressure", "shock", f"size={value:.4f}"))
+                self.shock = shock_now(self.shock, self.shock_at, now, half_life) + value
+                self.shock_at = hours
+                events.append((now, "pressure", "shock", shock_details(value)))
             else:
-                level = self.pressure_at_point(hours, value)
-                self.log("pressure", "scheduled", f"{label} level={level:.4f}")
+                left = shock_now(self.shock, self.shock_at, now, half_life)
+                details = point_details(shared.pressure, now, hours, label, value, left)
+                events.append((now, "pressure", "scheduled", details))
         self.news_at = math.inf
 
     def clock(self) -> Generator[simpy.Event, Any, None]:
@@ -302,7 +328,7 @@ class _Path:
         """Re-solve from epoch k at the observed level (a cached policy on the grid)."""
         plan = self.plan = self.book._plan(k, level)
         self.resolves += 1
-        self.events.append((self.env.now, "players", "resolve", f"epoch={k} pressure={level:.4f}"))
+        self.events.append((self.env.now, "players", "resolve", resolve_details(k, level)))
         return plan
 
     def settle(self, k: int, cell: tuple[int, int]) -> None:

@@ -7,7 +7,6 @@ whether it runs alone (replay), in one process or in several.
 from __future__ import annotations
 
 import gc
-import itertools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sim.batchpaths import PathArrays, reach, run_paths, simulate_paths
-from sim.dynamics import PathResult, draw_paths, simulate_each
+from sim.dynamics import draw_paths, simulate_each
+from sim.eventlog import Log, run_logged
 from sim.game import Game, solve_policies
 from sim.policybook import RESOLVE_TOLERANCE, PolicyBook
 from sim.scenario import Scenario
@@ -35,10 +35,13 @@ __all__ = [
     "simulate_prepared",
 ]
 
-#: Paths handed to a worker at a time.
-CHUNK = 250
+#: Paths run together, and handed to a worker, at a time.
+CHUNK = 1000
 
 Progress = Callable[[int], None]
+
+#: A chunk's paths: their indices, what happened on them and their event log.
+_Part = tuple[Sequence[int], PathArrays, Log]
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,21 @@ def _children(rng_seed: int, runs: int) -> list[np.random.SeedSequence]:
 
 def _chunk(
     scenario: Scenario, indices: Sequence[int], seeds: Sequence[np.random.SeedSequence]
-) -> list[tuple[int, PathResult]]:
-    return _paths(*_prepared(scenario), indices, seeds)
-
-
-def _paths(
-    game: Game, book: PolicyBook, indices: Sequence[int], seeds: Sequence[np.random.SeedSequence]
-) -> list[tuple[int, PathResult]]:
-    """Paths ``indices`` from their seeds, with the garbage collector paused."""
+) -> _Part:
+    """Paths ``indices`` from their seeds, run together, with their event log."""
+    game, book = _prepared(scenario)
+    draws = draw_paths(game, [_generator(s) for s in seeds])
     with paused_gc():
-        paths = simulate_each(game, book, [_generator(s) for s in seeds])
-    return list(zip(indices, paths, strict=True))
+        paths, log = run_logged(game, book, draws)
+    return list(indices), paths, log
+
+
+def _replay(scenario: Scenario, index: int, seed: np.random.SeedSequence) -> _Part:
+    """Path ``index`` alone, in the SimPy model."""
+    game, book = _prepared(scenario)
+    with paused_gc():
+        (path,) = simulate_each(game, book, [_generator(seed)])
+    return [index], PathArrays.of([path]), Log.of([path.events])
 
 
 #: The last scenario prepared in this process, by its JSON form: chunks of one run (in this
@@ -134,16 +141,6 @@ def paused_gc() -> Iterator[None]:
                     gc.enable()
 
 
-def _batches(
-    runs: int, rng_seed: int, only: int | None
-) -> Iterator[tuple[list[int], list[np.random.SeedSequence]]]:
-    children = _children(rng_seed, runs)
-    indices = [only] if only is not None else list(range(runs))
-    for start in range(0, len(indices), CHUNK):
-        part = indices[start : start + CHUNK]
-        yield part, [children[i] for i in part]
-
-
 def simulate(
     scenario: Scenario,
     runs: int,
@@ -154,6 +151,10 @@ def simulate(
 ) -> Tables:
     """Simulate ``runs`` paths (or only path ``only``) and tabulate them.
 
+    The paths of a chunk run together (:mod:`sim.batchpaths`), and their event log is
+    written as the SimPy model writes it (:mod:`sim.eventlog`); path ``only`` runs alone in
+    the SimPy model (:mod:`sim.dynamics`). Either way a path's rows are the same.
+
     Parameters
     ----------
     workers:
@@ -163,22 +164,30 @@ def simulate(
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
-    batches = list(_batches(runs, rng_seed, only))
-    results: list[tuple[int, PathResult]] = []
+    children = _children(rng_seed, runs)
+    if only is not None:
+        parts = [_replay(scenario, only, children[only])]
+        if progress:
+            progress(1)
+        return _tabulate(scenario, parts)
+    batches = [
+        (range(start, min(start + CHUNK, runs)), children[start : start + CHUNK])
+        for start in range(0, runs, CHUNK)
+    ]
+    parts = []
     if workers <= 1 or len(batches) == 1:
         for indices, seeds in batches:
-            results.extend(_chunk(scenario, indices, seeds))
+            parts.append(_chunk(scenario, indices, seeds))
             if progress:
                 progress(len(indices))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(_chunk, scenario, i, s) for i, s in batches]
             for future in futures:
-                part = future.result()
-                results.extend(part)
+                parts.append(future.result())
                 if progress:
-                    progress(len(part))
-    return _tabulate(scenario, results)
+                    progress(len(parts[-1][0]))
+    return _tabulate(scenario, parts)
 
 
 def prepare_books(
@@ -244,12 +253,14 @@ def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) ->
     return _runs_table(game.scenario, range(runs), simulate_paths(game, book, rngs))
 
 
-def _tabulate(scenario: Scenario, results: list[tuple[int, PathResult]]) -> Tables:
-    indices = [i for i, _ in results]
-    paths = PathArrays.of([r for _, r in results])
-    return Tables(
-        runs=_runs_table(scenario, indices, paths), events=_events_table(scenario, results)
-    )
+def _tabulate(scenario: Scenario, parts: Sequence[_Part]) -> Tables:
+    runs = [_runs_table(scenario, indices, paths) for indices, paths, _ in parts]
+    events = [_events_table(scenario, indices, log) for indices, _, log in parts]
+    return Tables(runs=_concat(runs), events=_concat(events))
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _runs_table(scenario: Scenario, indices: Sequence[int], paths: PathArrays) -> pd.DataFrame:
@@ -270,12 +281,17 @@ def _runs_table(scenario: Scenario, indices: Sequence[int], paths: PathArrays) -
     return pd.DataFrame(columns)
 
 
-def _events_table(scenario: Scenario, results: list[tuple[int, PathResult]]) -> pd.DataFrame:
-    """The event log of all paths, with the calendar time of each event."""
-    events = list(itertools.chain.from_iterable(r.events for _, r in results))
-    log = pd.DataFrame(events, columns=["hours", "actor", "event", "details"])
-    counts = [len(r.events) for _, r in results]
-    log.insert(0, "run", np.repeat(np.array([i for i, _ in results], dtype=np.int64), counts))
-    when = pd.Timestamp(build_schedule(scenario).start) + pd.to_timedelta(log["hours"], unit="h")
-    log.insert(2, "datetime", when)
-    return log
+def _events_table(scenario: Scenario, indices: Sequence[int], log: Log) -> pd.DataFrame:
+    """The event log of the paths ``indices``, with the calendar time of each event."""
+    hours = pd.Series(log.hours, dtype=np.float64)
+    when = pd.Timestamp(build_schedule(scenario).start) + pd.to_timedelta(hours, unit="h")
+    return pd.DataFrame(
+        {
+            "run": np.asarray(indices, dtype=np.int64)[log.path],
+            "hours": hours,
+            "datetime": when,
+            "actor": pd.array(log.actor, dtype="str"),
+            "event": pd.array(log.event, dtype="str"),
+            "details": pd.array(log.details, dtype="str"),
+        }
+    )

@@ -303,10 +303,18 @@ def load_run(directory: str | Path) -> ReportData:
     d = Path(directory)
     if not d.is_dir():
         raise SimError(f"{d}: no such directory")
+    return _with_tables(d, lambda: _tables(d))
+
+
+def _tables(d: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _read(d / "runs.parquet", pd.read_parquet), _read(d / "events.parquet", pd.read_parquet)
+
+
+def _with_tables(d: Path, tables: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]) -> ReportData:
+    """A run directory's report data, with the runs and events ``tables()`` gives."""
     summary = _json(d / "summary.json")
     manifest = _json(d / "manifest.json")
-    runs = _read(d / "runs.parquet", pd.read_parquet)
-    events = _read(d / "events.parquet", pd.read_parquet)
+    runs, events = tables()
     if (d / DATA).is_file():
         extra = _json(d / DATA)
     else:
@@ -544,16 +552,23 @@ def _write_text(path: Path, text: str) -> Path:
 
 def rebuild(directory: str | Path) -> Path:
     """Write ``DIR/report.html`` from the files in a run directory; returns its path."""
-    data = load_run(directory)
-    text = render(data, build_figures(data), datetime.now(UTC))
-    return _write_text(Path(directory) / REPORT, text)
+    return _write_report(Path(directory), load_run(directory))
 
 
 def write_report(result: RunResult, directory: str | Path) -> Path:
-    """Write ``report-data.json`` and ``report.html`` for a run already written to DIR."""
+    """Write ``report-data.json`` and ``report.html`` for a run already written to DIR.
+
+    The report is drawn from the directory's JSON files, as ``negsim report DIR`` draws it,
+    and from the run's tables in memory, which are the directory's Parquet files.
+    """
     d = Path(directory)
     write_json(d / DATA, gather(result).extra())
-    return rebuild(d)
+    return _write_report(d, _with_tables(d, lambda: (result.runs, result.events)))
+
+
+def _write_report(directory: Path, data: ReportData) -> Path:
+    text = render(data, build_figures(data), datetime.now(UTC))
+    return _write_text(directory / REPORT, text)
 
 
 # ---------------------------------------------------------------- comparing runs

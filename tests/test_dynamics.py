@@ -74,8 +74,8 @@ def test_mean_payoff_matches_the_value_of_the_game(woa_runs: pd.DataFrame) -> No
 
 def test_same_seed_same_tables_in_one_process_or_two() -> None:
     scenario = sim.load(GSOMIA)
-    one = simulate(scenario, runs=300, rng_seed=3, workers=1)
-    two = simulate(scenario, runs=300, rng_seed=3, workers=2)
+    one = simulate(scenario, runs=2500, rng_seed=3, workers=1)
+    two = simulate(scenario, runs=2500, rng_seed=3, workers=2)
     pd.testing.assert_frame_equal(one.runs, two.runs)
     pd.testing.assert_frame_equal(one.events, two.events)
     other = simulate(scenario, runs=300, rng_seed=4, workers=1)
