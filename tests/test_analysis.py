@@ -12,6 +12,8 @@ from numpy.typing import NDArray
 from strategies import coordination_games, generic_games, integer_games
 
 from sim.analysis import (
+    _mixed_domination_margin,
+    _pure_domination_margin,
     analyse,
     dominated_actions,
     iterated_elimination,
@@ -202,6 +204,23 @@ def test_equilibria_respect_dominance_and_security(game: tuple[FloatArray, Float
         assert set(np.flatnonzero(e.col)) <= set(a.col.surviving)
         assert e.row_payoff >= a.row.maxmin_value - BEST_RESPONSE_TOL
         assert e.col_payoff >= a.col.maxmin_value - BEST_RESPONSE_TOL
+
+
+@SETTINGS
+@given(game=integer_games() | generic_games())
+def test_skipping_the_programme_for_best_responses_changes_no_answer(
+    game: tuple[FloatArray, FloatArray],
+) -> None:
+    """An action best against some column is not strictly dominated: the linear programme
+    it skips would say the same."""
+    for M in (game[0], game[1].T):
+        by_programme = tuple(
+            k
+            for k in range(M.shape[0])
+            if _pure_domination_margin(M, k) > BEST_RESPONSE_TOL
+            or _mixed_domination_margin(M, k) > BEST_RESPONSE_TOL
+        )
+        assert dominated_actions(M) == by_programme
 
 
 def _best_product_on_all_segments(A: FloatArray, B: FloatArray, d: FloatArray) -> float:
