@@ -41,12 +41,15 @@ parts (all by default; choose with --only or --skip):
                2,000 and against SimPy alone: a bare env.timeout loop (SimPy's raw event
                rate) and a SimPy skeleton of a path (a timeout per live epoch, dated
                pressure point and expected shock, and one for the end, no model logic;
-               "a small factor" is read as within 5x of it). Rows: simulate_each with
-               the policies pre-solved (steady state, interleaved with both baselines),
-               simulate(workers=1) with compiling and pre-solving included, and the
-               whole `negsim run scenarios/gsomia-2019.toml --runs 10000 --workers 2`
-               as a subprocess, per core (start-up and writing included). Also counts
-               the SimPy events a path schedules. (15-30 s; quick 15 s)
+               "a small factor" is read as within 5x of it). Rows, with the policies
+               pre-solved (steady state, interleaved with the baselines): the SimPy
+               model's paths (simulate_each), the paths run together with their event
+               log as negsim run runs them (run_logged) and without it as a sweep point
+               runs them; then simulate(workers=1) with compiling and pre-solving
+               included, and the issue's whole command, `negsim run
+               scenarios/gsomia-2019.toml --runs 10000` (one process, the default), as a
+               subprocess (start-up, writing and the report included). Also counts the
+               SimPy events a path schedules. (20-30 s; quick 15 s)
   sweep        sim.sweep over a 50x50 grid of us.pressure_scale x korea.us_cost (their
                declared ranges), 200 runs a point, 2 workers, into a temporary directory,
                against the target of 120 s; at the time of writing it takes about

@@ -14,6 +14,7 @@ from benchmarks.compare import in_order_within, missing_from, same_list, same_se
 from benchmarks.report import Row
 from benchmarks.timing import Clock, time_in_chunks
 from sim.batched import solve_arrays
+from sim.equilibria import solve
 
 SHAPE = (3, 3)
 OPERATION = "all equilibria, 3x3"
@@ -93,7 +94,36 @@ def enumeration_rows(sizes: Sizes, rng_seed: int) -> tuple[Run, list[Row]]:
     checks += [
         _set_check(run, t.results) if t.seconds is not None else "not installed" for t in timed[1:]
     ]
-    return run, [_row(run, t, check) for t, check in zip(timed, checks, strict=True)]
+    rows = [_row(run, t, check) for t, check in zip(timed, checks, strict=True)]
+    return run, [*rows, degenerate_row(sizes, rng_seed)]
+
+
+def degenerate_row(sizes: Sizes, rng_seed: int) -> Row:
+    """Degenerate games (payoffs in {-1, 0, 1}, ties everywhere): ours (iterated strict
+    dominance where it leaves one profile, else the vectorised vertex enumeration) against
+    the route the issue names, nashpy's ``vertex_enumeration`` game by game as
+    :func:`sim.equilibria.solve` runs it (payoffs moved to [1, 2], every candidate verified)."""
+    rng = np.random.default_rng(rng_seed)
+    A, B = rng.integers(-1, 2, (2, sizes.games, *SHAPE)).astype(np.float64)
+    sets = solve_arrays(A, B).sets()
+    ours = [[(e.row, e.col) for e in found.equilibria] for found in sets]
+    clock = Clock(lambda: solve_arrays(A, B), sizes.games)
+    games = list(zip(A, B, strict=True))[: sizes.nashpy_vertex]
+    seconds, found = time_in_chunks(
+        lambda game: solve(*game, method="vertex_enumeration"), games, sizes.slow_chunk, clock
+    )
+    theirs = [[(e.row, e.col) for e in result.equilibria] for result in found]
+    same = sum(same_set(a, b) for a, b in zip(ours, theirs, strict=False))
+    flagged = sum(found.degenerate for found in sets)
+    return Row(
+        f"all equilibria, 3x3 degenerate ({flagged}/{sizes.games} flagged)",
+        clock.best,
+        "nashpy vertex_enumeration via sim.equilibria.solve",
+        seconds,
+        sizes.games,
+        len(theirs),
+        f"same sets on {same}/{len(theirs)} games; payoffs in {{-1, 0, 1}}",
+    )
 
 
 def _row(run: Run, timed: Timed, check: str) -> Row:

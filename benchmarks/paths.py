@@ -3,15 +3,18 @@ against SimPy on its own, measured in the same run.
 
 Four measurements, each a row or two of the table:
 
-- steady state: :func:`sim.dynamics.simulate_each` on chunks of paths after
-  ``PolicyBook.prepare()`` (as :func:`sim.montecarlo.simulate` runs them), with SimPy's
-  raw timeout loop and the SimPy skeleton of a path (:mod:`benchmarks.skeleton`) timed
-  before every chunk (interleaved, as :mod:`benchmarks.timing` explains);
-- the events a real path schedules, counted by wrapping SimPy's scheduler (untimed);
+- steady state, after ``PolicyBook.prepare()``: the SimPy model's paths
+  (:func:`sim.dynamics.simulate_each`, a chunk at a time), the paths run together with their
+  event log as ``negsim run`` runs them (:func:`sim.eventlog.run_logged`, a chunk of
+  :data:`sim.montecarlo.CHUNK` at a time) and without it as a sweep point runs them, with
+  SimPy's raw timeout loop and the SimPy skeleton of a path (:mod:`benchmarks.skeleton`)
+  timed before every chunk (interleaved, as :mod:`benchmarks.timing` explains);
+- the events a SimPy path schedules, counted by wrapping SimPy's scheduler (untimed);
 - :func:`sim.montecarlo.simulate` on one core, compiling the game, pre-solving the policies
   and building the tables included;
-- the whole command, ``negsim run ... --runs 10000 --workers 2``, as a subprocess: process
-  start-up, the worker pool and writing the results and the report included.
+- the issue's command, ``negsim run scenarios/gsomia-2019.toml --runs 10000`` (one process,
+  the default), as a subprocess: process start-up and writing the results and the report
+  included.
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ from benchmarks.skeleton import (
 )
 from benchmarks.timing import Clock, time_chunks, timed
 from sim.batchpaths import simulate_paths
-from sim.dynamics import PathResult, simulate_each, simulate_path
+from sim.dynamics import PathResult, draw_paths, simulate_each, simulate_path
+from sim.eventlog import run_logged
 from sim.game import Game
 from sim.loading import load
 from sim.montecarlo import CHUNK, path_generators, simulate
@@ -72,12 +76,12 @@ class RunSizes:
     simulate_runs: int  # paths of one simulate() call
     simulate_repeats: int  # simulate() calls, the fastest kept
     command_runs: int  # negsim run --runs
-    workers: int  # negsim run --workers
+    workers: int  # negsim run --workers (1: the default, and the flag left out)
 
 
 #: Paths a chunk: as many as ``simulate()`` gives ``simulate_each`` at a time.
-FULL_RUN = RunSizes(12, CHUNK, 200, 100_000, 2000, 2, 10_000, 2)
-QUICK_RUN = RunSizes(4, 50, 100, 50_000, 250, 1, 1000, 2)
+FULL_RUN = RunSizes(12, 250, 200, 100_000, 2000, 2, 10_000, 1)
+QUICK_RUN = RunSizes(4, 50, 100, 50_000, 250, 1, 1000, 1)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class Steady:
     count: EventCount  # over COUNTED_PATHS paths
     batch_seconds: float  # fastest call of the batch engine on BATCH paths, per path
     batch_paths: int  # paths the batch engine ran, over all its calls
+    logged_seconds: float  # fastest run_logged call on a chunk of CHUNK paths, per path
+    logged_paths: int
 
 
 def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
@@ -115,7 +121,14 @@ def steady_state(game: Game, sizes: RunSizes, rng_seed: int) -> Steady:
     batch, _ = time_chunks(
         lambda part: [simulate_paths(game, book, part)], together, BATCH, skeleton
     )
-    return Steady(seconds, paths, skeleton, raw, line, count, batch, len(together))
+    chunk = min(CHUNK, sizes.chunks * sizes.chunk)
+    logged = path_generators(rng_seed, 3 * chunk)
+    with_log, _ = time_chunks(
+        lambda part: [run_logged(game, book, draw_paths(game, part))], logged, chunk, skeleton
+    )
+    return Steady(
+        seconds, paths, skeleton, raw, line, count, batch, len(together), with_log, len(logged)
+    )
 
 
 def presolve_seconds(scenario: Scenario, repeats: int = 2) -> float:
@@ -155,8 +168,9 @@ def run_command(runs: int, workers: int, rng_seed: int) -> Command:
     with tempfile.TemporaryDirectory(prefix="negsim-bench-") as tmp:
         out = Path(tmp) / "run"
         argv = [sys.executable, "-m", "sim", "run", str(SCENARIO.relative_to(ROOT))]
-        argv += ["--runs", str(runs), "--rng-seed", str(rng_seed)]
-        argv += ["--workers", str(workers), "--out", str(out)]
+        argv += ["--runs", str(runs), "--rng-seed", str(rng_seed), "--out", str(out)]
+        if workers > 1:
+            argv += ["--workers", str(workers)]
         wall, done = timed(
             lambda: subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
         )
@@ -192,7 +206,7 @@ def _against_target(operation: str, seconds: float, items: int, check: str, unit
 def steady_rows(steady: Steady) -> list[Row]:
     """Our steady-state path rate against the target and against the SimPy skeleton, and
     SimPy's cost per event inside our path against its raw timeout loop."""
-    operation = "paths, policies pre-solved (simulate_each)"
+    operation = "SimPy paths, policies pre-solved (simulate_each)"
     n, line = len(steady.paths), steady.line
     per_path = steady.count.total / COUNTED_PATHS
     timeouts = steady.count.timeouts / COUNTED_PATHS
@@ -215,8 +229,21 @@ def steady_rows(steady: Steady) -> list[Row]:
         _against_target(operation, steady.seconds, n, check, "s/path"),
         skeleton,
         _event_row(steady, per_path),
+        _logged_row(steady),
         _batch_row(steady),
     ]
+
+
+def _logged_row(steady: Steady) -> Row:
+    """Paths run together with their event log, as ``negsim run`` runs them, against the
+    target."""
+    return _against_target(
+        f"paths together with their event log (run_logged, {CHUNK} a call as negsim run)",
+        steady.logged_seconds,
+        steady.logged_paths,
+        "the same runs and events tables as the SimPy paths (tests/test_eventlog.py)",
+        "s/path",
+    )
 
 
 def _batch_row(steady: Steady) -> Row:
@@ -294,11 +321,13 @@ def simulate_row(scenario: Scenario, sizes: RunSizes, seconds: float, presolve: 
 def command_row(command: Command, fixed: Command, sizes: RunSizes) -> Row:
     """The whole ``negsim run`` command: core-seconds per path against the target; ``fixed``
     is the same command with one path (start-up, one pre-solve, writing, the report)."""
+    workers = f" --workers {sizes.workers}" if sizes.workers > 1 else ""
     row = _against_target(
-        f"negsim run --runs {sizes.command_runs} --workers {sizes.workers}, whole command",
+        f"negsim run --runs {sizes.command_runs}{workers}, whole command",
         command.wall * command.cores / command.paths,
         command.paths,
-        f"{command.wall:.1f} s wall on {command.cores} cores, start-up and writing included; "
+        f"{command.wall:.1f} s wall on {command.cores} core(s), start-up, writing and the "
+        "report included; "
         f"with --runs 1: {fixed.wall:.1f} s",
         "core-s/path",
     )
@@ -316,7 +345,7 @@ def run_rows(sizes: RunSizes, rng_seed: int, say: Say) -> tuple[list[Row], dict[
     say(f"run: simulate(runs={sizes.simulate_runs}) x {sizes.simulate_repeats}")
     presolve = presolve_seconds(scenario)
     seconds = simulate_seconds(scenario, sizes, rng_seed, steady.skeleton)
-    say(f"run: negsim run --runs {sizes.command_runs} (and --runs 1) --workers {sizes.workers}")
+    say(f"run: negsim run --runs {sizes.command_runs} (and --runs 1), {sizes.workers} worker(s)")
     command = run_command(sizes.command_runs, sizes.workers, rng_seed)
     fixed = run_command(1, sizes.workers, rng_seed)
     rows = [

@@ -7,9 +7,10 @@ tolerance (taking the same cached policy from the :class:`~sim.policybook.Policy
 its actions by the same rule as :func:`bisect.bisect_right` on the cumulative strategies, and
 accrues its payoffs with the same function. Only the bookkeeping differs: instead of two SimPy
 processes per path, one loop over the live epochs advances every path still undecided, so the
-Python work per epoch is shared by all of them. What it gives up is the event log; a sweep
-point's summary never reads it. The tests check every column of the runs table bit for bit
-against SimPy paths, on every scenario.
+Python work per epoch is shared by all of them. It keeps no event log as it goes; it records
+each re-solve, from which :mod:`sim.eventlog` writes the log afterwards (``negsim run``),
+and a sweep point does without one. The tests check every column of the runs table bit for
+bit against SimPy paths, on every scenario.
 """
 
 from __future__ import annotations

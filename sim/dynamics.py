@@ -179,14 +179,9 @@ def shock_now(shock: float, shock_at: float, now: float, half_life: float) -> fl
     return shock * left
 
 
-def resolve_details(k: int, level: float) -> str:
-    """The ``details`` of a re-solve's event at epoch ``k`` and pressure ``level``."""
-    return f"epoch={k} pressure={level:.4f}"
-
-
-def shock_details(size: float) -> str:
-    """The ``details`` of a shock's event."""
-    return f"size={size:.4f}"
+#: The ``details`` of a re-solve's event (epoch, observed pressure) and of a shock's (size).
+RESOLVE_DETAILS = "epoch=%d pressure=%.4f"
+SHOCK_DETAILS = "size=%.4f"
 
 
 def point_details(
@@ -275,7 +270,7 @@ class _Path:
             if kind == _SHOCK:
                 self.shock = shock_now(self.shock, self.shock_at, now, half_life) + value
                 self.shock_at = hours
-                events.append((now, "pressure", "shock", shock_details(value)))
+                events.append((now, "pressure", "shock", SHOCK_DETAILS % value))
             else:
                 left = shock_now(self.shock, self.shock_at, now, half_life)
                 details = point_details(shared.pressure, now, hours, label, value, left)
@@ -328,7 +323,7 @@ class _Path:
         """Re-solve from epoch k at the observed level (a cached policy on the grid)."""
         plan = self.plan = self.book._plan(k, level)
         self.resolves += 1
-        self.events.append((self.env.now, "players", "resolve", resolve_details(k, level)))
+        self.events.append((self.env.now, "players", "resolve", RESOLVE_DETAILS % (k, level)))
         return plan
 
     def settle(self, k: int, cell: tuple[int, int]) -> None:

@@ -30,14 +30,14 @@ from numpy.typing import NDArray
 from sim.batchpaths import PathArrays, _Steps
 from sim.dynamics import (
     _SHOCK,
+    RESOLVE_DETAILS,
+    SHOCK_DETAILS,
     Draws,
     Event,
     _Path,
     _Shared,
     _shared,
     point_details,
-    resolve_details,
-    shock_details,
     shock_now,
 )
 from sim.game import Game
@@ -204,7 +204,7 @@ def _news(
     hours, value, nominal = clock[path, col], value[path, col], nominal[path, col]
     shock = kind[path, col] == _SHOCK
     details = np.empty(path.size, dtype=object)
-    details[shock] = [shock_details(v) for v in value[shock].tolist()]
+    details[shock] = [SHOCK_DETAILS % v for v in value[shock].tolist()]
     points = _Points(path, hours, nominal, value, item[path, col], shock)
     details[~shock] = _point_details(steps.shared, points)
     events = np.where(shock, "shock", "scheduled").astype(object)
@@ -285,7 +285,7 @@ def _decisions(parts: _Parts, steps: _Steps, draws: Draws, clock: FloatArray) ->
         epoch = np.concatenate([np.full(paths.size, k) for paths, k, _ in steps.resolved])
         player = np.concatenate([np.full(paths.size, p) for paths, _, p in steps.resolved])
         levels = draws.levels[path, epoch].tolist()
-        text = [resolve_details(k, v) for k, v in zip(epoch.tolist(), levels, strict=True)]
+        text = [RESOLVE_DETAILS % kv for kv in zip(epoch.tolist(), levels, strict=True)]
         parts.add(path, clock[epoch], _EPOCH, _RESOLVE + player, ("players", "resolve", text))
     live = len(shared.times)
     played = np.where(steps.ended < 0, live, steps.ended + 1)

@@ -20,10 +20,12 @@ from sim.run import DEFAULT_RUNS, RunResult, run
 HELP = "simulate a scenario from the start to the deadline many times"
 
 DESCRIPTION = """\
-Simulate the standoff path by path (SimPy): at each decision epoch the players read
-the pressure, re-solve the remaining deadline game when it has moved, and draw their
-actions from the equilibrium; agreements take effect after the implementation delay;
-otherwise the default outcome happens at the deadline.
+Simulate the standoff path by path: at each decision epoch the players read the
+pressure, re-solve the remaining deadline game when it has moved, and draw their actions
+from the equilibrium; agreements take effect after the implementation delay; otherwise
+the default outcome happens at the deadline. The model is a SimPy one (sim.dynamics);
+the paths of a run advance together, a thousand at a time, and their event log is the
+one the SimPy model writes (tested event for event); --replay runs its path in SimPy.
 
 Writes into DIR, each file atomically:
   summary.json   outcome probabilities with 95% intervals, concession timing,
@@ -40,7 +42,7 @@ examples:
   negsim run scenarios/gsomia-2019.toml
   negsim run scenarios/gsomia-2019.toml --runs 20000 --workers 2 --rng-seed 7
   negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
-  negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone, same rows
+  negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone in SimPy, same rows
   negsim run scenarios/war-of-attrition-deadline.toml --runs 500 --open   # view the report
 
 read the results:
