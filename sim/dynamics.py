@@ -258,12 +258,14 @@ class _Path:
         """Dated points (logged as they pass) and random shocks (which move the level).
 
         ``news`` is the timeout the process waits on and ``news_at`` its time, so that the
-        clock can let news at an epoch's instant come first.
+        clock can let news at an epoch's instant come first. The clock reaches a time ``t``
+        as ``now + (t - now)``, which rounding can leave an ulp past ``t``; news due by then
+        comes at once (a delay of zero, never a negative one).
         """
         env, shared, timeout, events = self.env, self.shared, self.env.timeout, self.events
         half_life = shared.pressure.shock_half_life_hours
         for hours, kind, label, value in news(shared, self.shocks):
-            delay = hours - env.now
+            delay = max(hours - env.now, 0.0)
             self.news_at, self.news = env.now + delay, timeout(delay)
             yield self.news
             now = env.now

@@ -12,17 +12,17 @@ equal times news comes first (the clock lets news at an epoch's instant come fir
 epoch's re-solves, actions and agreement in the order the players take them, then the end.
 
 One order is SimPy's own: news at the very instant a path ends after its last decision (when
-an agreement takes effect, or at the deadline) is logged before or after the end depending on
-which timeout was set first. Such a path (a dated point at that instant; a shock there has
-probability zero) is run again in the SimPy model for its log, as is a path whose news would
-make SimPy fail.
+an agreement takes effect, or at the deadline). Which timeout was set first decides whether
+the first such news is logged before the end or after it, and whether one more follows the
+end. Such a path (a dated point at that instant; a shock there has probability zero) is run
+again in the SimPy model for its log, at SimPy's speed.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -111,11 +111,11 @@ def clock_times(times: Sequence[float]) -> FloatArray:
 class _Parts:
     """Events gathered in any order, with the keys that order them within a path."""
 
-    path: list[IntArray]
-    hours: list[FloatArray]
-    rank: list[IntArray]
-    within: list[IntArray]
-    text: list[tuple[ObjectArray, ObjectArray, ObjectArray]]
+    path: list[IntArray] = field(default_factory=list)
+    hours: list[FloatArray] = field(default_factory=list)
+    rank: list[IntArray] = field(default_factory=list)
+    within: list[IntArray] = field(default_factory=list)
+    text: list[tuple[ObjectArray, ObjectArray, ObjectArray]] = field(default_factory=list)
 
     def add(
         self,
@@ -141,6 +141,10 @@ class _Parts:
         return Log(path[order], hours[order], actor[order], event[order], details[order])
 
 
+#: The columns of a :class:`Log` after ``path``.
+_COLUMNS = ("hours", "actor", "event", "details")
+
+
 def path_log(steps: _Steps, draws: Draws, trace: Callable[[int], Sequence[Event]]) -> Log:
     """The event log of the paths ``steps`` ran on ``draws``, as SimPy writes it.
 
@@ -153,15 +157,17 @@ def path_log(steps: _Steps, draws: Draws, trace: Callable[[int], Sequence[Event]
     last = float(clock[-1]) if live else 0.0
     ended = steps.ended
     on = np.flatnonzero(ended >= 0)
-    decided = np.full(count, last)  # the clock's time at the path's last decision
-    decided[on] = clock[ended[on]]
+    # When the clock set the timeout that ends each path: at the epoch of its agreement, or
+    # at its last epoch (at the start, if none) for the deadline.
+    set_at = np.full(count, last)
+    set_at[on] = clock[ended[on]]
     end = np.full(count, last + (shared.window - last))  # the deadline
-    end[on] = decided[on] + shared.delay
-    parts = _Parts([], [], [], [], [])
-    redo = _news(parts, steps, draws, end, decided)
-    _decisions(parts, steps, draws, clock)
+    end[on] = set_at[on] + shared.delay
+    parts = _Parts()
+    redo = _news(parts, steps, draws, end, set_at)
+    _decisions(parts, steps, clock)
     outcome = np.array(shared.payoffs.outcome_ids, dtype=object)[steps.outcome[on]]
-    parts.add(on, decided[on], _EPOCH, _AGREEMENT, ("both", "agreement", outcome))
+    parts.add(on, set_at[on], _EPOCH, _AGREEMENT, ("both", "agreement", outcome))
     parts.add(on, end[on], _END, 0, ("both", "takes_effect", outcome))
     off = np.flatnonzero(ended < 0)
     parts.add(off, end[off], _END, 0, ("deadline", "default", shared.default_outcome))
@@ -174,98 +180,104 @@ def path_log(steps: _Steps, draws: Draws, trace: Callable[[int], Sequence[Event]
     order = np.argsort(path, kind="stable")
     return Log(
         path[order],
-        *(np.concatenate([getattr(log, c)[keep], getattr(again, c)])[order] for c in _TEXT),
+        *(np.concatenate([getattr(log, c)[keep], getattr(again, c)])[order] for c in _COLUMNS),
     )
-
-
-_TEXT = ("hours", "actor", "event", "details")
-
-
-def _news(
-    parts: _Parts, steps: _Steps, draws: Draws, end: FloatArray, decided: FloatArray
-) -> list[int]:
-    """Each path's pressure news up to its end, as the pressure process logs it; the paths
-    to run again in SimPy. The clock's times follow column by column of the timeline."""
-    nominal, value, kind, item = _timeline(steps.shared, draws.shocks)
-    news_ = ~np.isnan(nominal)
-    clock = np.empty_like(nominal)
-    now = np.zeros(nominal.shape[0])
-    backwards = np.zeros(nominal.shape[0], dtype=bool)  # SimPy refuses a negative delay
-    for c in range(nominal.shape[1]):
-        delay = nominal[:, c] - now
-        backwards |= news_[:, c] & (delay < 0)
-        now = now + delay
-        clock[:, c] = now
-    at_end = clock == end[:, None]
-    before = (clock < end[:, None]) | (at_end & (end == decided)[:, None])
-    logged = np.logical_and.accumulate(news_ & before, axis=1)
-    redo = backwards | (news_ & at_end & (end > decided)[:, None]).any(axis=1)
-    path, col = np.nonzero(logged)
-    hours, value, nominal = clock[path, col], value[path, col], nominal[path, col]
-    shock = kind[path, col] == _SHOCK
-    details = np.empty(path.size, dtype=object)
-    details[shock] = [SHOCK_DETAILS % v for v in value[shock].tolist()]
-    points = _Points(path, hours, nominal, value, item[path, col], shock)
-    details[~shock] = _point_details(steps.shared, points)
-    events = np.where(shock, "shock", "scheduled").astype(object)
-    parts.add(path, hours, _NEWS, col, ("pressure", events, details))
-    return np.flatnonzero(redo).tolist()
-
-
-def _timeline(
-    shared: _Shared, shocks: Sequence[FloatArray]
-) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
-    """All paths' news as rows in the order :func:`sim.dynamics.news` gives (by time, a
-    point before a shock, points in their list order, shocks in theirs): each entry's time
-    (NaN past a row's news), value, kind and index among its kind."""
-    points, count = shared.points, len(shocks)
-    sizes = np.array([len(s) for s in shocks], dtype=np.intp)
-    width = len(points) + int(sizes.max(initial=0))
-    nominal = np.full((count, width), np.nan)  # NaN sorts last and compares false
-    value = np.zeros((count, width))
-    kind = np.full((count, width), _SHOCK, dtype=np.intp)
-    item = np.broadcast_to(np.arange(width) - len(points), (count, width)).copy()
-    if points:
-        nominal[:, : len(points)] = [h for h, *_ in points]
-        value[:, : len(points)] = [v for *_, v in points]
-        kind[:, : len(points)] = [k for _, k, _, _ in points]
-        item[:, : len(points)] = np.arange(len(points))
-    if sizes.any():
-        flat = np.concatenate(shocks)
-        row = np.repeat(np.arange(count), sizes)
-        col = len(points) + np.arange(flat.shape[0]) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        nominal[row, col], value[row, col] = flat[:, 0], flat[:, 1]
-    nominal[(nominal < 0) | (nominal > shared.window)] = np.nan  # outside the window: not news
-    order = np.lexsort((item, kind, nominal), axis=1)
-    nominal, value, kind, item = (
-        np.take_along_axis(a, order, 1) for a in (nominal, value, kind, item)
-    )
-    return nominal, value, kind, item
 
 
 @dataclass(frozen=True)
-class _Points:
-    """Logged news, path by path and in order: path, clock time, time, value, index among
-    its kind, and whether it is a shock."""
+class _News:
+    """All paths' pressure news, path by path, each path's in the order
+    :func:`sim.dynamics.news` gives (by time, a point before a shock at the same instant,
+    points in their list order, shocks in theirs): each item's path, time, value, kind and
+    index among its kind; ``start`` is where each path's items begin (P + 1 entries)."""
 
     path: IntArray
-    hours: FloatArray
     nominal: FloatArray
     value: FloatArray
+    kind: IntArray
     item: IntArray
-    shock: NDArray[np.bool_]
+    start: IntArray
+
+    @classmethod
+    def of(cls, shared: _Shared, shocks: Sequence[FloatArray]) -> _News:
+        count, points = len(shocks), shared.points
+        sizes = np.array([len(s) for s in shocks], dtype=np.intp)
+        flat = np.concatenate(shocks) if sizes.any() else np.zeros((0, 2))
+        path = np.concatenate(
+            [np.repeat(np.arange(count), len(points)), np.repeat(np.arange(count), sizes)]
+        )
+        nominal = np.concatenate([np.tile([h for h, *_ in points], count), flat[:, 0]])
+        value = np.concatenate([np.tile([v for *_, v in points], count), flat[:, 1]])
+        kind = np.concatenate(
+            [np.tile([k for _, k, _, _ in points], count), np.full(flat.shape[0], _SHOCK)]
+        )
+        first = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        item = np.concatenate(
+            [np.tile(np.arange(len(points)), count), np.arange(flat.shape[0]) - first]
+        )
+        inside = (nominal >= 0) & (nominal <= shared.window)
+        order = np.lexsort((item, kind, nominal, path))
+        order = order[inside[order]]
+        path = path[order]
+        start = np.searchsorted(path, np.arange(count + 1))
+        return cls(
+            path, nominal[order], value[order], kind[order].astype(np.intp), item[order], start
+        )
+
+    def clock(self) -> FloatArray:
+        """The SimPy clock's time at each item: from 0, ``now + max(t - now, 0)`` item by item
+        along each path, for all paths at once."""
+        lengths = np.diff(self.start)
+        now = np.zeros(lengths.size)
+        out = np.empty(self.nominal.size)
+        for j in range(int(lengths.max(initial=0))):
+            paths = np.flatnonzero(lengths > j)
+            at = self.start[paths] + j
+            now[paths] = now[paths] + np.maximum(self.nominal[at] - now[paths], 0.0)
+            out[at] = now[paths]
+        return out
 
 
-def _point_details(shared: _Shared, news: _Points) -> list[str]:
-    """The details of the dated points among the logged news, with what is left of the
-    shocks before each, as the pressure process carries it."""
+def _news(
+    parts: _Parts, steps: _Steps, draws: Draws, end: FloatArray, set_at: FloatArray
+) -> list[int]:
+    """Each path's pressure news up to its end, as the pressure process logs it; the paths
+    to run again in SimPy (news at the instant the path ends, after the end was set)."""
+    news = _News.of(steps.shared, draws.shocks)
+    clock = news.clock()
+    ends, sets = end[news.path], set_at[news.path]
+    at_end = clock == ends
+    logged = (clock < ends) | (at_end & (ends == sets))  # the clock never goes back
+    redo: list[int] = np.unique(news.path[at_end & (ends > sets)]).tolist()
+    index = np.flatnonzero(logged)
+    path, hours, value = news.path[index], clock[index], news.value[index]
+    shock = news.kind[index] == _SHOCK
+    details = np.empty(index.size, dtype=object)
+    details[shock] = [SHOCK_DETAILS % v for v in value[shock].tolist()]
+    details[~shock] = _point_details(steps.shared, news, index, hours, shock)
+    events = np.where(shock, "shock", "scheduled").astype(object)
+    within = index - news.start[path]
+    parts.add(path, hours, _NEWS, within, ("pressure", events, details))
+    return redo
+
+
+def _point_details(
+    shared: _Shared, news: _News, index: IntArray, hours: FloatArray, shock: NDArray[np.bool_]
+) -> list[str]:
+    """The details of the dated points among the logged news ``index`` (with their clock
+    times ``hours``), with what is left of the shocks before each, as the pressure process
+    carries it. Shocks after a path's last logged point are not needed."""
     pressure, half_life = shared.pressure, shared.pressure.shock_half_life_hours
     labels = [label for _, _, label, _ in shared.points]
+    path = news.path[index]
+    last_point = np.full(news.start.size - 1, -1)
+    np.maximum.at(last_point, path[~shock], np.flatnonzero(~shock))
+    needed = np.flatnonzero(np.arange(index.size) <= last_point[path])
+    columns = (path, hours, news.nominal[index], news.value[index], news.item[index], shock)
     out = []
     last = -1
     level = at = 0.0
-    columns = (news.path, news.hours, news.nominal, news.value, news.item, news.shock)
-    for n, now, h, v, q, is_shock in zip(*(c.tolist() for c in columns), strict=True):
+    for n, now, h, v, q, is_shock in zip(*(c[needed].tolist() for c in columns), strict=True):
         if n != last:
             level = at = 0.0
             last = n
@@ -277,14 +289,14 @@ def _point_details(shared: _Shared, news: _Points) -> list[str]:
     return out
 
 
-def _decisions(parts: _Parts, steps: _Steps, draws: Draws, clock: FloatArray) -> None:
+def _decisions(parts: _Parts, steps: _Steps, clock: FloatArray) -> None:
     """Each epoch's re-solves and changes of action."""
     shared = steps.shared
     if steps.resolved:
         path = np.concatenate([paths for paths, _, _ in steps.resolved])
         epoch = np.concatenate([np.full(paths.size, k) for paths, k, _ in steps.resolved])
         player = np.concatenate([np.full(paths.size, p) for paths, _, p in steps.resolved])
-        levels = draws.levels[path, epoch].tolist()
+        levels = steps.levels[path, epoch].tolist()
         text = [RESOLVE_DETAILS % kv for kv in zip(epoch.tolist(), levels, strict=True)]
         parts.add(path, clock[epoch], _EPOCH, _RESOLVE + player, ("players", "resolve", text))
     live = len(shared.times)

@@ -284,7 +284,8 @@ def _runs_table(scenario: Scenario, indices: Sequence[int], paths: PathArrays) -
 def _events_table(scenario: Scenario, indices: Sequence[int], log: Log) -> pd.DataFrame:
     """The event log of the paths ``indices``, with the calendar time of each event."""
     hours = pd.Series(log.hours, dtype=np.float64)
-    when = pd.Timestamp(build_schedule(scenario).start) + pd.to_timedelta(hours, unit="h")
+    start = pd.Timestamp(build_schedule(scenario).start)
+    when = (start + pd.to_timedelta(hours, unit="h")).dt.as_unit("ns")  # whatever the hours
     return pd.DataFrame(
         {
             "run": np.asarray(indices, dtype=np.int64)[log.path],

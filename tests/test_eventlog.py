@@ -17,7 +17,15 @@ from sim import montecarlo
 from sim.batchpaths import PathArrays, _Steps
 from sim.dynamics import _Path, _shared, draw_paths, simulate_each
 from sim.eventlog import Log, clock_times, path_log
-from sim.montecarlo import Tables, _prepared, _tabulate, path_generators, simulate
+from sim.game import Game
+from sim.montecarlo import (
+    Tables,
+    _prepared,
+    _tabulate,
+    path_generators,
+    prepare_books,
+    simulate,
+)
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,8 +34,10 @@ GSOMIA = ROOT / "scenarios" / "gsomia-2019.toml"
 
 
 def simpy_tables(scenario: Scenario, runs: int, rng_seed: int) -> Tables:
-    """The tables of ``runs`` paths each run in its own SimPy model."""
-    game, book = _prepared(scenario)
+    """The tables of ``runs`` paths each run in its own SimPy model, on policies it solves
+    itself."""
+    game = Game.from_scenario(scenario)
+    book = prepare_books([game])[0]
     paths = simulate_each(game, book, path_generators(rng_seed, runs))
     log = Log.of([p.events for p in paths])
     return _tabulate(scenario, [(range(runs), PathArrays.of(paths), log)])
@@ -151,6 +161,37 @@ def test_shocks_at_the_instants_that_matter_are_logged_as_simpy_logs_them() -> N
     expected = Log.of([_Path(game, book, draws, i).run().events for i in range(60)])
     assert traced == sorted([*agreed[1:], *deadline])
     _assert_same_log(got, expected)
+
+
+def test_news_an_ulp_behind_the_clock_comes_at_once_in_both_engines() -> None:
+    """Shocks at a, x, x with ``a + (x - a)`` an ulp past x, on an epoch's instant: the
+    pressure process takes the second x at once (a delay of zero) instead of handing SimPy
+    a negative delay, and the log says the same."""
+    scenario = sim.load(GSOMIA)
+    game, book = _prepared(scenario)
+    draws = draw_paths(game, path_generators(0, 1))
+    clock = clock_times(game.live_times.tolist())
+    t = float(clock[2])
+    x = float(np.nextafter(t, -np.inf))
+    a = next(a for a in np.random.default_rng(0).uniform(0, t / 3, 2000) if a + (x - a) == t)
+    draws = replace(draws, shocks=[np.array([[a, 0.05], [x, 0.05], [x, 0.05]])])
+    steps = _Steps(_shared(game, book), book, draws.levels, draws.uniforms)
+    steps.run()
+    got = path_log(steps, draws, lambda i: pytest.fail("no path needs SimPy's order"))
+    expected = _Path(game, book, draws, 0).run().events
+    _assert_same_log(got, Log.of([expected]))
+    assert [h for h, _, e, _ in expected if e == "shock"] == [a, t, t]
+
+
+def test_replay_gives_the_full_run_s_rows_and_types() -> None:
+    """Also where every event falls on a whole microsecond (the war of attrition)."""
+    for name in ("war-of-attrition-deadline.toml", "alternating-offers.toml"):
+        scenario = sim.load(ROOT / "scenarios" / name)
+        full = simulate(scenario, 60, 5)
+        for index in (0, 59):
+            alone = simulate(scenario, 60, 5, only=index)
+            mine = full.events[full.events["run"] == index].reset_index(drop=True)
+            pd.testing.assert_frame_equal(alone.events, mine, check_exact=True)
 
 
 def test_chunks_and_processes_give_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> None:
