@@ -207,10 +207,14 @@ def simulate_paths(game: Game, book: PolicyBook, rngs: Sequence[np.random.Genera
 
 def run_paths(game: Game, book: PolicyBook, draws: Draws) -> PathArrays:
     """The paths of :func:`draw_paths`' draws under the book's policies."""
-    shared = _shared(game, book)
-    steps = _Steps(shared, book, draws.levels, draws.uniforms)
+    return run_steps(game, book, draws).arrays()
+
+
+def run_steps(game: Game, book: PolicyBook, draws: Draws) -> _Steps:
+    """The paths of ``draws`` advanced to their ends, with what they did."""
+    steps = _Steps(_shared(game, book), book, draws.levels, draws.uniforms)
     steps.run()
-    return steps.arrays()
+    return steps
 
 
 class _Steps:
@@ -271,6 +275,11 @@ class _Steps:
             self.resolves[paths] += 1
             self.resolved.append((paths, k, p))
 
+    @property
+    def played(self) -> IntArray:
+        """How many live epochs each path played: up to its agreement's, or all of them."""
+        return np.where(self.ended < 0, len(self.shared.times), self.ended + 1)
+
     def payoffs(self, played: IntArray) -> FloatArray:
         """Discounted payoffs (``_Shared.accrue``) with each path's policies in force."""
         shared, table = self.shared, self.table
@@ -284,7 +293,7 @@ class _Steps:
         """The paths' outcomes, timing, movers, final actions and payoffs."""
         shared = self.shared
         live = len(shared.times)
-        played = np.where(self.ended < 0, live, self.ended + 1)
+        played = self.played
         ids = np.array([*shared.payoffs.outcome_ids, shared.default_outcome], dtype=object)
         first = [[None if k < 0 else k for k in pair] for pair in self.first_concession.T.tolist()]
         last = np.maximum(played - 1, 0)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.batchpaths import PathArrays, _Steps
+from sim.batchpaths import PathArrays, _Steps, run_steps
 from sim.dynamics import (
     _SHOCK,
     RESOLVE_DETAILS,
@@ -36,7 +36,6 @@ from sim.dynamics import (
     Event,
     _Path,
     _Shared,
-    _shared,
     point_details,
     shock_now,
 )
@@ -91,11 +90,7 @@ def _column(value: object, n: int) -> ObjectArray:
     """``n`` strings: an array or list of them as they are, or one string repeated."""
     if isinstance(value, np.ndarray):
         return value
-    if isinstance(value, list):
-        return _objects(value)
-    out = np.empty(n, dtype=object)
-    out[:] = value
-    return out
+    return _objects(value if isinstance(value, list) else [str(value)] * n)
 
 
 def clock_times(times: Sequence[float]) -> FloatArray:
@@ -299,9 +294,7 @@ def _decisions(parts: _Parts, steps: _Steps, clock: FloatArray) -> None:
         levels = steps.levels[path, epoch].tolist()
         text = [RESOLVE_DETAILS % kv for kv in zip(epoch.tolist(), levels, strict=True)]
         parts.add(path, clock[epoch], _EPOCH, _RESOLVE + player, ("players", "resolve", text))
-    live = len(shared.times)
-    played = np.where(steps.ended < 0, live, steps.ended + 1)
-    reached = np.arange(live)[None, :] < played[:, None]
+    reached = np.arange(len(shared.times))[None, :] < steps.played[:, None]
     for p in range(2):
         cells = steps.cells[p]
         changed = reached.copy()
@@ -313,8 +306,7 @@ def _decisions(parts: _Parts, steps: _Steps, clock: FloatArray) -> None:
 
 def run_logged(game: Game, book: PolicyBook, draws: Draws) -> tuple[PathArrays, Log]:
     """The paths of ``draws`` run together (:func:`sim.batchpaths.run_paths`), and their log."""
-    steps = _Steps(_shared(game, book), book, draws.levels, draws.uniforms)
-    steps.run()
+    steps = run_steps(game, book, draws)
 
     def trace(i: int) -> list[Event]:
         return _Path(game, book, draws, i).run().events

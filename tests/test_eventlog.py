@@ -14,8 +14,8 @@ import pytest
 
 import sim
 from sim import montecarlo
-from sim.batchpaths import PathArrays, _Steps
-from sim.dynamics import _Path, _shared, draw_paths, simulate_each
+from sim.batchpaths import PathArrays, run_steps
+from sim.dynamics import _Path, draw_paths, simulate_each
 from sim.eventlog import Log, clock_times, path_log
 from sim.game import Game
 from sim.montecarlo import (
@@ -94,8 +94,7 @@ def _traced(scenario: Scenario, runs: int, rng_seed: int) -> tuple[Log, list[int
     and the SimPy paths' own log."""
     game, book = _prepared(scenario)
     draws = draw_paths(game, path_generators(rng_seed, runs))
-    steps = _Steps(_shared(game, book), book, draws.levels, draws.uniforms)
-    steps.run()
+    steps = run_steps(game, book, draws)
     traced: list[int] = []
 
     def trace(i: int) -> Sequence[tuple[float, str, str, str]]:
@@ -131,8 +130,7 @@ def test_shocks_at_the_instants_that_matter_are_logged_as_simpy_logs_them() -> N
     scenario = sim.load(GSOMIA)
     game, book = _prepared(scenario)
     draws = draw_paths(game, path_generators(3, 60))
-    steps = _Steps(_shared(game, book), book, draws.levels, draws.uniforms)
-    steps.run()
+    steps = run_steps(game, book, draws)
     clock = clock_times(game.live_times.tolist())
     agreed = np.flatnonzero(steps.ended >= 0)[:3].tolist()
     deadline = np.flatnonzero(steps.ended < 0)[:1].tolist()
@@ -175,8 +173,7 @@ def test_news_an_ulp_behind_the_clock_comes_at_once_in_both_engines() -> None:
     x = float(np.nextafter(t, -np.inf))
     a = next(a for a in np.random.default_rng(0).uniform(0, t / 3, 2000) if a + (x - a) == t)
     draws = replace(draws, shocks=[np.array([[a, 0.05], [x, 0.05], [x, 0.05]])])
-    steps = _Steps(_shared(game, book), book, draws.levels, draws.uniforms)
-    steps.run()
+    steps = run_steps(game, book, draws)
     got = path_log(steps, draws, lambda i: pytest.fail("no path needs SimPy's order"))
     expected = _Path(game, book, draws, 0).run().events
     _assert_same_log(got, Log.of([expected]))
