@@ -13,8 +13,7 @@ from benchmarks.baselines import FloatArray, Profile
 from benchmarks.compare import in_order_within, missing_from, same_list, same_set
 from benchmarks.report import Row
 from benchmarks.timing import Clock, time_in_chunks
-from sim.batched import solve_arrays
-from sim.equilibria import solve
+from sim.equilibria import solve, solve_arrays
 
 SHAPE = (3, 3)
 OPERATION = "all equilibria, 3x3"

@@ -39,14 +39,19 @@ from benchmarks.skeleton import (
     timeout_loop,
 )
 from benchmarks.timing import Clock, time_chunks, timed
-from sim.batchpaths import simulate_paths
-from sim.dynamics import PathResult, draw_paths, simulate_each, simulate_path
-from sim.eventlog import run_logged
-from sim.game import Game
-from sim.loading import load
-from sim.montecarlo import CHUNK, path_generators, simulate
-from sim.policybook import PolicyBook
-from sim.scenario import Scenario
+from sim.deadline import Game, PolicyBook
+from sim.scenario import Scenario, load
+from sim.simulate import (
+    CHUNK,
+    PathResult,
+    draw_paths,
+    path_generators,
+    run_logged,
+    simulate,
+    simulate_each,
+    simulate_path,
+    simulate_paths,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "gsomia-2019.toml"

@@ -22,7 +22,7 @@ from pyinstrument import Profiler
 
 from benchmarks.baselines import nashpy_support_enumeration
 from benchmarks.equilibria import SHAPE
-from sim.batched import solve_arrays
+from sim.equilibria import solve_arrays
 
 #: Sampling interval in seconds: fine enough for calls of a few microseconds.
 INTERVAL = 0.0001
@@ -45,11 +45,11 @@ SCENARIO = "scenarios/gsomia-2019.toml"
 
 def _simulation(part: str, show_all: bool) -> str:
     """The profile of one of the simulation parts (see the module docstring)."""
-    from sim.dynamics import simulate_each
-    from sim.game import Game
-    from sim.loading import load
-    from sim.policybook import PolicyBook
-    from sim.sweep import _simulate_points, point_seeds
+    from sim.deadline import Game, PolicyBook
+    from sim.experiments import point_seeds
+    from sim.experiments._sweep import _simulate_points
+    from sim.scenario import load
+    from sim.simulate import simulate_each
 
     scenario = load(SCENARIO)
     game = Game.from_scenario(scenario)

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.game import Game
-from sim.schedule import HOURS_PER_DAY
+from sim.deadline import Game
+from sim.model import HOURS_PER_DAY
 
 #: Events SimPy schedules for one process besides its timeouts: its start and its end.
 PROCESS_EVENTS = 2

@@ -17,10 +17,8 @@ from pathlib import Path
 
 from benchmarks.paths import ROOT, SCENARIO, Say
 from benchmarks.report import Row
-from sim.designs import ParamSpec
-from sim.loading import load
-from sim.scenario import Scenario
-from sim.sweep import sweep
+from sim.experiments import ParamSpec, sweep
+from sim.scenario import Scenario, load
 
 #: The two swept parameters.
 SWEPT = ("us.pressure_scale", "korea.us_cost")

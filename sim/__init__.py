@@ -1,5 +1,14 @@
 """negsim: deadline bargaining between two governments under outside pressure.
 
+The facade: load and validate scenarios, solve their games, simulate and sweep them; the
+result types and the errors. The rooms behind it, each a subpackage whose ``__init__`` lists
+its public API (``docs/architecture.md``):
+
+``sim.scenario`` (what the user wrote), ``sim.model`` (the compiled numbers),
+``sim.equilibria`` (stage-game equilibria), ``sim.deadline`` (the deadline game),
+``sim.simulate`` (paths), ``sim.experiments`` (sweeps), ``sim.io`` (writing and provenance),
+``sim.report`` (figures and pages) and ``sim.cli`` (the command line).
+
 >>> import sim
 >>> scenario = sim.load("scenarios/gsomia-2019.toml")
 >>> scenario.meta.id
@@ -8,18 +17,15 @@
 
 from importlib import metadata as _metadata
 
+from sim.deadline import SolveResult, solve
 from sim.errors import Problem, ScenarioError, SimError
-from sim.loading import load, parse, validate
-from sim.run import RunResult, run
-from sim.scenario import Scenario
-from sim.solve import SolveResult, solve
-from sim.sweep import sweep
+from sim.experiments import sweep
+from sim.scenario import Scenario, load, parse, validate, with_overrides
+from sim.simulate import RunResult, run
 
 try:
     __version__ = _metadata.version("negsim")
-except (
-    _metadata.PackageNotFoundError
-):  # pragma: no cover - running from a source tree without install
+except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree without install
     __version__ = "0+unknown"
 
 __all__ = [
@@ -36,4 +42,5 @@ __all__ = [
     "solve",
     "sweep",
     "validate",
+    "with_overrides",
 ]

@@ -10,13 +10,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Problem", "ScenarioError", "SimError"]
+__all__ = ["ArgumentError", "Problem", "ScenarioError", "SimError", "shown"]
 
 _MAX_VALUE_CHARS = 80
 
 
 class SimError(Exception):
     """Base class of every error negsim raises on purpose."""
+
+
+class ArgumentError(SimError, ValueError):
+    """A library call's argument that cannot be used, in the library's words.
+
+    Attributes
+    ----------
+    argument:
+        The argument's name as the function takes it (``runs``, ``epoch``, ``param``).
+    value:
+        What was given.
+    rule:
+        What it must be.
+
+    The command line names the flag for the argument instead (``--runs``).
+    """
+
+    def __init__(self, argument: str, value: Any, rule: str) -> None:
+        self.argument, self.value, self.rule = argument, value, rule
+        super().__init__(f"{argument} {shown(value)}: {rule}")
+
+
+def shown(value: Any) -> str:
+    """A value as an error message shows it: strings quoted, numbers as they are, cut to
+    :data:`_MAX_VALUE_CHARS` characters."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 3] + "..."
 
 
 @dataclass(frozen=True)

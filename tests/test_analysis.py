@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from numpy.typing import NDArray
 from strategies import coordination_games, generic_games, integer_games
 
-from sim.analysis import (
-    _mixed_domination_margin,
-    _pure_domination_margin,
+from sim.equilibria import (
+    BEST_RESPONSE_TOL,
+    GameError,
     analyse,
     dominated_actions,
     iterated_elimination,
@@ -22,8 +22,9 @@ from sim.analysis import (
     nash_bargaining_pure,
     pareto_efficient_profiles,
     risk_dominant_equilibrium,
+    solve,
 )
-from sim.equilibria import BEST_RESPONSE_TOL, GameError, solve
+from sim.equilibria._dominance import _mixed_domination_margin, _pure_domination_margin
 
 FloatArray = NDArray[np.float64]
 

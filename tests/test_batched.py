@@ -18,10 +18,17 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from strategies import float_games, generic_games, integer_games
 
-import sim.batched
-from sim.batched import DOMINANCE, solve_arrays, solve_batch, solve_one
-from sim.equilibria import BEST_RESPONSE_TOL, EquilibriumSet
-from sim.vertex import vertex_enumeration_batch, vertex_enumeration_one
+import sim.equilibria._batched
+from sim.equilibria import (
+    BEST_RESPONSE_TOL,
+    DOMINANCE,
+    EquilibriumSet,
+    solve_arrays,
+    solve_batch,
+    solve_one,
+    vertex_enumeration_batch,
+    vertex_enumeration_one,
+)
 
 FloatArray = NDArray[np.float64]
 Profile = tuple[FloatArray, FloatArray]
@@ -315,7 +322,7 @@ def test_chunks_do_not_change_results(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(11)
     A, B = rng.normal(size=(9, 4, 3)), rng.normal(size=(9, 4, 3))
     whole = solve_batch(A, B)
-    monkeypatch.setattr(sim.batched, "_CHUNK_ENTRIES", 1)
+    monkeypatch.setattr(sim.equilibria._batched, "_CHUNK_ENTRIES", 1)
     for one, other in zip(whole, solve_batch(A, B), strict=True):
         assert_same_profiles(profiles(one), profiles(other))
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.batchpaths import _bisect_right, simulate_paths
-from sim.game import Game
-from sim.montecarlo import _prepared, path_generator, simulate, simulate_prepared
-from sim.policybook import PolicyBook
+from sim.deadline import Game, PolicyBook
 from sim.scenario import Scenario
+from sim.simulate import path_generator, simulate, simulate_paths, simulate_prepared
+from sim.simulate._batch import _bisect_right
+from sim.simulate._runner import _prepared
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").glob("*.toml"))

@@ -39,8 +39,8 @@ from benchmarks.sweeps import (  # noqa: E402
     sweep_row,
 )
 from benchmarks.timing import Clock, time_in_chunks  # noqa: E402
-from sim.designs import expand  # noqa: E402
-from sim.game import Game  # noqa: E402
+from sim.deadline import Game  # noqa: E402
+from sim.experiments import expand  # noqa: E402
 
 GSOMIA = ROOT / "scenarios" / "gsomia-2019.toml"
 

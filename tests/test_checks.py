@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.checks import check, evidence_items
-from sim.scenario import Evidence
+from sim.scenario import Evidence, evidence_items
+from sim.scenario._rules import check
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

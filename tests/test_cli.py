@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.checks import evidence_items
 from sim.cli import main
+from sim.scenario import evidence_items
 
 ROOT = Path(__file__).resolve().parents[1]
 GSOMIA = ROOT / "scenarios" / "gsomia-2019.toml"

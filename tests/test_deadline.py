@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import sim
+from sim.deadline import Game
 from sim.errors import SimError
-from sim.game import Game
 
 WOA = "scenarios/war-of-attrition-deadline.toml"
 GSOMIA = "scenarios/gsomia-2019.toml"
@@ -113,9 +113,7 @@ def test_finite_horizon_rubinstein_shares(rounds: int, d: float) -> None:
 def test_batched_selection_agrees_with_select_game_by_game(rule: str) -> None:
     """The backward induction skips building objects where a rule has nothing to choose;
     its picks and reasons must be what :func:`sim.selection.select` says for every game."""
-    from sim.batched import solve_arrays
-    from sim.deadline import _select
-    from sim.selection import select
+    from sim.equilibria import select, select_many, solve_arrays
 
     rng = np.random.default_rng(5)
     for shape in [(2, 2), (3, 3), (2, 4)]:
@@ -123,7 +121,7 @@ def test_batched_selection_agrees_with_select_game_by_game(rule: str) -> None:
         B = rng.integers(-2, 3, (300, *shape)).astype(float)
         B[:100] = A[:100]  # common interests: ties between equilibria, entropy tie-breaks
         found = solve_arrays(A, B)
-        index, reasons = _select(found, rule, A, B)
+        index, reasons = select_many(found, rule, A, B)
         assert (found.counts == 1).any() and (found.counts > 2).any()
         for g, s in enumerate(found.sets()):
             expected = select(s, rule, A[g], B[g])
@@ -136,15 +134,15 @@ def test_batched_selection_agrees_with_select_game_by_game(rule: str) -> None:
 
 def test_policies_of_many_parameter_values_solved_together_equal_each_alone() -> None:
     """A sweep's points share each epoch's solver calls; nothing may change for a point."""
-    from sim.game import solve_policies
+    from sim.deadline import solve_policies
 
     base = sim.load("scenarios/gsomia-2019.toml")
     values = [(0.5, 2.0), (1.0, 3.0), (1.5, 4.5), (0.0, 1.0)]
     games = [
-        Game.from_scenario(base.with_overrides({"us.pressure_scale": s, "korea.us_cost": c}))
+        Game.from_scenario(sim.with_overrides(base, {"us.pressure_scale": s, "korea.us_cost": c}))
         for s, c in values
     ]
-    shorter = Game.from_scenario(base.with_overrides({"window.days": 30.0}))
+    shorter = Game.from_scenario(sim.with_overrides(base, {"window.days": 30.0}))
     levels: list[float | None] = [0.0, 0.35, 1.0, None]
     together = solve_policies([(g, levels) for g in [*games, shorter]])
     for game, policies in zip([*games, shorter], together, strict=True):
@@ -159,12 +157,14 @@ def test_games_with_different_agreement_cells_are_not_solved_as_one() -> None:
     """Grouping for a joint induction must include which cells end the game."""
     from dataclasses import replace
 
-    from sim.game import solve_policies
+    from sim.deadline import solve_policies
 
     game = Game.from_scenario(sim.load("scenarios/war-of-attrition-deadline.toml"))
     cells = game.payoffs.outcome_of_cell.copy()
     cells[0, 0], cells[1, 1] = cells[1, 1], cells[0, 0]
-    other = replace(game, payoffs=replace(game.payoffs, outcome_of_cell=cells))
+    other = replace(
+        game, model=replace(game.model, payoffs=replace(game.payoffs, outcome_of_cell=cells))
+    )
     joint = solve_policies([(game, [None]), (other, [None])])
     for g, (policy,) in zip((game, other), joint, strict=True):
         alone = g.policy()
@@ -229,12 +229,12 @@ def test_rows_solved_from_their_own_starts_equal_each_row_solved_alone() -> None
 
 def test_starts_of_several_games_follow_their_requests() -> None:
     """solve_policies groups games solved alike; each request keeps its own starts."""
-    from sim.game import solve_policies
+    from sim.deadline import solve_policies
 
     base = sim.load(GSOMIA)
     costs = (2.0, 3.0, 4.0)
-    games = [Game.from_scenario(base.with_overrides({"korea.us_cost": c})) for c in costs]
-    shorter = Game.from_scenario(base.with_overrides({"window.days": 30.0}))
+    games = [Game.from_scenario(sim.with_overrides(base, {"korea.us_cost": c})) for c in costs]
+    shorter = Game.from_scenario(sim.with_overrides(base, {"window.days": 30.0}))
     requests: list[tuple[Game, list[float | None]]] = [
         (games[0], [0.9, 1.0, None]),
         (shorter, [1.0, 0.5]),
@@ -273,7 +273,7 @@ def test_bad_starts_are_rejected(starts: list[object], message: str) -> None:
 
 
 def test_solve_policies_rejects_starts_not_one_per_request() -> None:
-    from sim.game import solve_policies
+    from sim.deadline import solve_policies
 
     game = Game.from_scenario(sim.load(GSOMIA))
     with pytest.raises(ValueError, match="1 entries for 2 requests"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.designs import ParamSpec, expand, parse_param, problem
 from sim.errors import SimError
+from sim.experiments import ParamSpec, expand, parse_param, problem
 
 
 def test_a_range_with_n_gives_evenly_spaced_values_with_both_ends() -> None:
@@ -87,7 +87,7 @@ def test_a_latin_hypercube_puts_one_point_in_each_stratum() -> None:
         (["a=1,2"], "sobol", 8, "needs a range"),
         (["a=1:1"], "lhs", 8, "needs a range"),
         (["a=0:1"], "sobol", 12, "power of 2"),
-        (["a=0:1"], "morris", None, "needs --samples"),
+        (["a=0:1"], "morris", None, "needs a positive integer"),
         (["a=0:1:2", "a=1,2"], "grid", None, "given twice"),
         (["a=0:1:2"], "factorial", None, "expected one of"),
         ([], "grid", None, "at least one"),

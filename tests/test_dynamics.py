@@ -12,11 +12,10 @@ import simpy
 from scipy import stats
 
 import sim
-from sim.dynamics import _Path, _payoffs, draw_paths, simulate_path
-from sim.game import Game
-from sim.montecarlo import path_generator, simulate
-from sim.policybook import PolicyBook
+from sim.deadline import Game, PolicyBook
 from sim.scenario import Scenario
+from sim.simulate import draw_paths, path_generator, simulate, simulate_path
+from sim.simulate._simpy import _Path, _payoffs
 
 WOA = "scenarios/war-of-attrition-deadline.toml"
 GSOMIA = "scenarios/gsomia-2019.toml"
@@ -160,10 +159,10 @@ def _per_epoch_payoffs(game: Game, path: _Path) -> np.ndarray:
         earned = np.array([A[0, i, j], B[0, i, j]])
         if model.continues[i, j]:
             earned -= step * ahead
-        total += earned * game.discount_at(t)
+        total += earned * game.model.discount_at(t)
     if path.reached_deadline:
         at_deadline = model.default_payoffs(path.levels[-1])[0]
-        total += at_deadline * game.discount_at(schedule.window_hours)
+        total += at_deadline * game.model.discount_at(schedule.window_hours)
     return total
 
 
@@ -269,7 +268,7 @@ def test_pressure_news_at_an_epoch_comes_before_the_players() -> None:
 def test_a_book_filled_elsewhere_simulates_as_a_prepared_one() -> None:
     game = Game.from_scenario(sim.load(GSOMIA))
     levels = PolicyBook.grid(game)
-    assert levels[0] == 0.0 and levels[-1] >= game.pressure_ceiling()
+    assert levels[0] == 0.0 and levels[-1] >= game.pressure.ceiling()
     solved = game.policies(0, [*levels, None])
     filled = PolicyBook(game, initial=solved[-1])
     filled.add(levels, solved[:-1])
@@ -291,7 +290,7 @@ def test_a_book_filled_elsewhere_simulates_as_a_prepared_one() -> None:
 def test_paused_gc_nests_restores_the_collector_and_respects_a_caller_who_disabled_it() -> None:
     import gc
 
-    from sim.montecarlo import paused_gc
+    from sim.simulate import paused_gc
 
     assert gc.isenabled()
     with paused_gc():

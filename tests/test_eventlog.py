@@ -13,20 +13,24 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import montecarlo
-from sim.batchpaths import PathArrays, run_steps
-from sim.dynamics import _Path, draw_paths, simulate_each
-from sim.eventlog import Log, clock_times, path_log
-from sim.game import Game
-from sim.montecarlo import (
-    Tables,
-    _prepared,
-    _tabulate,
-    path_generators,
-    prepare_books,
-    simulate,
-)
+from sim.deadline import Game
 from sim.scenario import Scenario
+from sim.simulate import (
+    Log,
+    PathArrays,
+    Tables,
+    clock_times,
+    draw_paths,
+    path_generators,
+    path_log,
+    prepare_books,
+    run_steps,
+    simulate,
+    simulate_each,
+)
+from sim.simulate import _runner as montecarlo
+from sim.simulate._runner import _prepared, _tabulate
+from sim.simulate._simpy import _Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").glob("*.toml"))

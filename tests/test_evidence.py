@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.evidence import normalise, quote_in_seed, resolve_seed, seed_digests, sha256_file
+from sim.scenario import seed_digests, sha256_file
+from sim.scenario._evidence import normalise, quote_in_seed, resolve_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

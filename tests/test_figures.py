@@ -15,8 +15,10 @@ import plotly.offline
 import pytest
 
 import sim
-from sim import figures as F
 from sim import report
+from sim.report import figures as F
+from sim.report._data import STAGE_EPOCHS
+from sim.report.figures._style import hours_label
 
 ROOT = Path(__file__).resolve().parents[1]
 WAR = ROOT / "scenarios" / "war-of-attrition-deadline.toml"
@@ -71,16 +73,19 @@ def war_figs(war: report.ReportData) -> dict[str, Any]:
 # ---------------------------------------------------------------- the module's boundaries
 
 
-def test_figures_module_reads_results_only() -> None:
-    tree = ast.parse((ROOT / "sim" / "figures.py").read_text(encoding="utf-8"))
+def test_figures_package_reads_results_only() -> None:
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
+    for path in (ROOT / "sim" / "report" / "figures").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module or "")
+    top = {name.split(".")[0] for name in imported}
+    ours = {name for name in imported if name.startswith("sim")}
     stdlib = {"__future__", "html", "math", "textwrap", "collections", "typing"}
-    assert imported - stdlib == {"numpy", "pandas", "plotly"}
+    assert top - stdlib == {"numpy", "pandas", "plotly", "sim"}
+    assert all(name.startswith("sim.report.figures") for name in ours), ours
 
 
 def test_building_figures_shows_and_writes_nothing(
@@ -286,7 +291,7 @@ def test_stage_slider_has_one_frame_per_epoch(
     assert len(fig.layout.sliders[0].steps) == n
     assert [list(s.args[0]) for s in fig.layout.sliders[0].steps] == [[f.name] for f in fig.frames]
     assert [s.label for s in fig.layout.sliders[0].steps] == [
-        F.hours_label(s["hours_before_deadline"]) for s in gsomia.stages
+        hours_label(s["hours_before_deadline"]) for s in gsomia.stages
     ]
     for frame, stage in zip(fig.frames, gsomia.stages, strict=True):
         assert len(frame.data) == len(fig.data)
@@ -301,7 +306,7 @@ def test_report_samples_a_handful_of_epochs_up_to_the_observed_one(
 ) -> None:
     epochs = [s["epoch"] for s in war.stages]
     assert epochs[0] == 0 and epochs[-1] == war.stages[-1]["live_epochs"] - 1
-    assert len(epochs) == report.STAGE_EPOCHS
+    assert len(epochs) == STAGE_EPOCHS
     scenario = sim.load(GSOMIA, QUICK)
     picks = report.stage_epochs(scenario)
     assert picks == [0, 2, 4, 6, 8, 10, 12, 14, 16, 17, 18]  # 17: the observed settlement

@@ -13,8 +13,7 @@ from pydantic import ValidationError
 
 import sim
 from sim.errors import Problem
-from sim.loading import sweepable
-from sim.scenario import MatrixTerm, ScalarTerm, Scenario
+from sim.scenario import MatrixTerm, ScalarTerm, Scenario, sweepable
 
 ROOT = Path(__file__).resolve().parents[1]
 GSOMIA = ROOT / "scenarios" / "gsomia-2019.toml"
@@ -121,7 +120,7 @@ def test_start_follows_window_days(cited: Scenario) -> None:
     assert cited.start == cited.meta.deadline - timedelta(days=92)
     assert cited.start == cited.meta.start
     assert cited.window_hours == 92 * 24
-    shorter = cited.with_overrides({"schedule.window_days": 30})
+    shorter = sim.with_overrides(cited, {"schedule.window_days": 30})
     assert shorter.start == cited.meta.deadline - timedelta(days=30)
     assert shorter.start.isoformat() == "2019-10-24T00:00:00+09:00"
     assert shorter.window_hours == 30 * 24
@@ -382,18 +381,18 @@ def test_overrides_on_a_malformed_document_are_still_scenario_errors() -> None:
 
 
 def test_with_overrides_returns_a_new_scenario(cited: Scenario) -> None:
-    s = cited.with_overrides({"korea.trade_stake": 11.0})
+    s = sim.with_overrides(cited, {"korea.trade_stake": 11.0})
     assert s is not cited
     assert s.parameters["korea.trade_stake"].value == 11.0
     assert cited.parameters["korea.trade_stake"].value == 10.0
     assert s.path == cited.path
-    again = s.with_overrides({"schedule.interval_hours": 6})
+    again = sim.with_overrides(s, {"schedule.interval_hours": 6})
     assert again.parameters["korea.trade_stake"].value == 11.0  # earlier overrides persist
     assert again.schedule.interval_hours == 6.0
     with pytest.raises(sim.ScenarioError, match="no such parameter"):
-        cited.with_overrides({"nope": 1.0})
+        sim.with_overrides(cited, {"nope": 1.0})
     with pytest.raises(sim.ScenarioError, match="must lie within range"):
-        cited.with_overrides({"korea.trade_stake": -1.0})
+        sim.with_overrides(cited, {"korea.trade_stake": -1.0})
 
 
 # ---------------------------------------------------------------- frozen objects

@@ -9,11 +9,16 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.batchpaths import draw_paths, reach
-from sim.dynamics import simulate_each
-from sim.game import Game
-from sim.montecarlo import path_generator, prepare_books, simulate, simulate_points
-from sim.policybook import RESOLVE_TOLERANCE, PolicyBook
+from sim.deadline import RESOLVE_TOLERANCE, Game, PolicyBook
+from sim.simulate import (
+    draw_paths,
+    path_generator,
+    prepare_books,
+    reach,
+    simulate,
+    simulate_each,
+    simulate_points,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GSOMIA = ROOT / "scenarios" / "gsomia-2019.toml"
@@ -30,7 +35,7 @@ def points() -> list[tuple[sim.Scenario, pd.DataFrame, int]]:
     base = sim.load(GSOMIA)
     out = []
     for seed, values in enumerate(POINTS, start=20):
-        here = base.with_overrides(values)
+        here = sim.with_overrides(base, values)
         out.append((here, simulate(here, 120, seed).runs, seed))
     return out
 

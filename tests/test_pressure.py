@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import sim
-from sim.game import Game
-from sim.pressure import build_pressure, draw
-from sim.schedule import build_schedule
+from sim.deadline import Game
+from sim.model import build_pressure, build_schedule
+from sim.simulate import draw_shocks as draw
 
 GSOMIA = "scenarios/gsomia-2019.toml"
 

@@ -11,8 +11,10 @@ import plotly.offline
 import pytest
 
 import sim
+import sim.report._export
 from sim import report
 from sim.cli import main
+from sim.report._html import TITLES
 
 ROOT = Path(__file__).resolve().parents[1]
 WAR = ROOT / "scenarios" / "war-of-attrition-deadline.toml"
@@ -72,7 +74,7 @@ def test_negsim_run_writes_the_report(run_dir: Path) -> None:
     for section in ("summary", "backtest", "parameters", "provenance"):
         assert f'<section id="{section}">' in html
     divs = re.findall(r'<div id="(fig-[a-z_]+)" class="plotly-graph-div"', html)
-    assert divs == [f"fig-{n}" for n in report.TITLES if n != "comparison"]
+    assert divs == [f"fig-{n}" for n in TITLES if n != "comparison"]
     summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     for oid, o in summary["outcomes"].items():
         lo, hi = o["ci95"]
@@ -171,7 +173,7 @@ def test_a_corrupt_file_is_one_line(
 def test_static_export_without_chrome_says_so_in_one_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, run_dir: Path
 ) -> None:
-    monkeypatch.setattr(report, "find_chrome", lambda: None)
+    monkeypatch.setattr(sim.report._export, "find_chrome", lambda: None)
     status, out, err = cli(capsys, "report", run_dir, "--format", "png")
     assert status == 2
     assert err == (
@@ -187,7 +189,7 @@ def test_unknown_format_is_rejected(capsys: pytest.CaptureFixture[str], run_dir:
         main(["report", str(run_dir), "--format", "gif"])
     assert exc.value.code == 2
     assert "invalid choice: 'gif'" in capsys.readouterr().err
-    with pytest.raises(sim.SimError, match=r"--format gif: must be one of png, svg, pdf"):
+    with pytest.raises(sim.SimError, match=r"format 'gif': must be one of png, svg, pdf"):
         report.export(run_dir, "gif")
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.schedule import build_schedule
+from sim.model import build_schedule
 
 GSOMIA = "scenarios/gsomia-2019.toml"
 
@@ -27,7 +27,7 @@ def test_power_spacing_leaves_w_times_one_minus_k_over_n_to_the_p() -> None:
 
 def test_uniform_spacing_and_interval_hours_agree() -> None:
     scenario = sim.load(GSOMIA)
-    uniform = build_schedule(scenario.with_overrides({"schedule.power": 1.0}))
+    uniform = build_schedule(sim.with_overrides(scenario, {"schedule.power": 1.0}))
     np.testing.assert_allclose(np.diff(uniform.times), 92 * 24 / 60)
     doc = scenario.document
     del doc["schedule"]["epochs"]
@@ -37,14 +37,14 @@ def test_uniform_spacing_and_interval_hours_agree() -> None:
 
 
 def test_live_epochs_are_those_that_can_take_effect_before_the_deadline() -> None:
-    schedule = build_schedule(sim.load(GSOMIA).with_overrides({"schedule.delay_hours": 6.0}))
+    schedule = build_schedule(sim.with_overrides(sim.load(GSOMIA), {"schedule.delay_hours": 6.0}))
     live = schedule.times[: schedule.live]
     assert np.all(live + 6.0 <= schedule.window_hours)
     assert schedule.times[schedule.live] + 6.0 > schedule.window_hours
 
 
 def test_window_days_moves_the_start_and_keeps_the_deadline() -> None:
-    scenario = sim.load(GSOMIA).with_overrides({"window.days": 30.0})
+    scenario = sim.with_overrides(sim.load(GSOMIA), {"window.days": 30.0})
     schedule = build_schedule(scenario)
     assert schedule.window_hours == pytest.approx(720.0)
     assert schedule.deadline == scenario.meta.deadline

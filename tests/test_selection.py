@@ -8,8 +8,18 @@ from hypothesis import assume, given, settings
 from numpy.typing import NDArray
 from strategies import coordination_games, integer_games
 
-from sim.equilibria import METHODS, Equilibrium, EquilibriumSet, GameError, solve
-from sim.selection import RULES, TIE_TOL, entropy, select, select_all
+from sim.equilibria import (
+    METHODS,
+    RULES,
+    TIE_TOL,
+    Equilibrium,
+    EquilibriumSet,
+    GameError,
+    entropy,
+    select,
+    select_all,
+    solve,
+)
 
 FloatArray = NDArray[np.float64]
 

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.designs import expand, parse_param, problem
-from sim.sensitivity import analyze
+from sim.experiments import analyze, expand, parse_param, problem
 
 #: Ishigami function, a = 7, b = 0.1 (Ishigami & Homma 1990; Saltelli et al. 2008, 4.5).
 ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.solve import solve, solve_epochs
+from sim.deadline import solve, solve_epochs
 
 
 @pytest.mark.parametrize(
@@ -30,5 +30,5 @@ def test_epochs_together_give_each_epoch_solved_alone(path: str, epochs: list[in
 
 
 def test_an_epoch_outside_the_live_ones_is_refused() -> None:
-    with pytest.raises(sim.SimError, match="--epoch 56"):
+    with pytest.raises(sim.SimError, match="epoch 56"):
         solve_epochs(sim.load("scenarios/gsomia-2019.toml"), [0, 56])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.stagegame import compile_payoffs
+from sim.model import compile_payoffs
 
 GSOMIA = "scenarios/gsomia-2019.toml"
 
@@ -72,11 +72,11 @@ def test_dead_epochs_continue_everywhere() -> None:
 
 def test_stacked_models_give_each_models_stage_games_exactly() -> None:
     import sim
-    from sim.stagegame import compile_payoffs, stack_models
+    from sim.model import compile_payoffs, stack_models
 
     base = sim.load("scenarios/gsomia-2019.toml")
     models = [
-        compile_payoffs(base.with_overrides({"korea.trade_stake": v, "japan.lift_cost": w}))
+        compile_payoffs(sim.with_overrides(base, {"korea.trade_stake": v, "japan.lift_cost": w}))
         for v, w in [(5.0, 2.0), (10.0, 4.0), (15.0, 9.0)]
     ]
     stacked = stack_models(models)
@@ -97,7 +97,7 @@ def test_models_with_different_agreement_cells_do_not_stack() -> None:
     from dataclasses import replace
 
     import sim
-    from sim.stagegame import compile_payoffs, stack_models
+    from sim.model import compile_payoffs, stack_models
 
     model = compile_payoffs(sim.load("scenarios/gsomia-2019.toml"))
     cells = model.outcome_of_cell.copy()

@@ -16,8 +16,8 @@ import pytest
 
 import sim
 from sim.errors import ScenarioError, SimError
+from sim.experiments import point_seeds
 from sim.scenario import Scenario
-from sim.sweep import point_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTBOOK = ROOT / "scenarios" / "war-of-attrition-deadline.toml"
@@ -69,7 +69,7 @@ def test_each_point_is_sim_run_with_its_spawned_seed(
     assert frame_seeds(in_process) == seeds
     row = in_process.iloc[3]
     values = {"waiting_cost": row["waiting_cost"], "concession_cost": row["concession_cost"]}
-    alone = sim.run(textbook.with_overrides(values), runs=20, rng_seed=seeds[3])
+    alone = sim.run(sim.with_overrides(textbook, values), runs=20, rng_seed=seeds[3])
     for oid, o in alone.summary["outcomes"].items():
         assert row[f"p_{oid}"] == o["probability"]
     assert row["payoff_a"] == alone.summary["expected_payoffs"]["a"]
@@ -112,17 +112,19 @@ def test_the_directory_holds_manifest_parts_and_results(
     parts = sorted(p.name for p in (out / "points").iterdir())
     assert parts == ["part-000000-000003.parquet", "part-000004-000005.parquet"]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["rng_seed"] == 3
-    assert manifest["sweep"]["params"] == ["waiting_cost=0.2:0.8:3", "concession_cost=6,8"]
-    assert manifest["sweep"]["runs"] == 20
-    assert manifest["sweep"]["n_points"] == 6
-    assert manifest["scenario"]["sha256"]
+    run = manifest["parameters"]
+    assert run["command"] == "sweep" and run["rng_seed"] == 3
+    assert run["sweep"]["params"] == ["waiting_cost=0.2:0.8:3", "concession_cost=6,8"]
+    assert run["sweep"]["runs"] == 20
+    assert run["sweep"]["n_points"] == 6
+    assert run["scenario"]["sha256"]
+    assert not (out / "report.html").exists()  # the library writes no HTML; negsim sweep does
     with pytest.raises(SimError, match="already holds a sweep"):
         sim.sweep(textbook, PARAMS, runs=20, rng_seed=3, workers=1, out=out)
     with pytest.raises(SimError, match="cannot resume: runs was 20, now 21"):
         sim.sweep(textbook, PARAMS, runs=21, rng_seed=3, workers=1, out=out, resume=True)
     with pytest.raises(SimError, match="cannot resume: document_sha256"):
-        other = textbook.with_overrides({"schedule.epochs": 41})
+        other = sim.with_overrides(textbook, {"schedule.epochs": 41})
         sim.sweep(other, PARAMS, runs=20, rng_seed=3, workers=1, out=out, resume=True)
 
 
@@ -133,7 +135,6 @@ def test_resume_computes_only_the_missing_points(
     sim.sweep(textbook, PARAMS, runs=20, rng_seed=3, workers=1, out=out, chunk=2)
     (out / "points" / "part-000002-000003.parquet").unlink()
     (out / "results.parquet").unlink()
-    (out / "report.html").unlink()
     seen: list[int] = []
     frame = sim.sweep(
         textbook,
@@ -148,7 +149,7 @@ def test_resume_computes_only_the_missing_points(
     )
     assert seen == [4, 2]  # the kept points first, then the one recomputed chunk
     pd.testing.assert_frame_equal(frame, in_process, check_exact=True)
-    assert (out / "report.html").exists()  # written again once the sweep is complete
+    assert (out / "results.parquet").exists()  # written again once the sweep is complete
 
 
 def _start(argv: list[str], out: Path) -> subprocess.Popen[bytes]:

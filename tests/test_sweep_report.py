@@ -12,11 +12,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import sweep_figures as SF
-from sim.game import Game
-from sim.report import scenario_info
+from sim.deadline import Game
+from sim.report import figures as SF
+from sim.report import rebuild_sweep, render_sweep, scenario_info, sweep_figures
 from sim.scenario import Scenario
-from sim.sweep_report import render_sweep, sweep_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTBOOK = ROOT / "scenarios" / "war-of-attrition-deadline.toml"
@@ -36,11 +35,13 @@ def swept(textbook: Scenario, tmp_path_factory: pytest.TempPathFactory) -> dict[
     root = tmp_path_factory.mktemp("sweeps")
     for name, params in (("one", ONE), ("two", TWO)):
         sim.sweep(textbook, params, runs=10, rng_seed=2, workers=1, out=root / name)
+        rebuild_sweep(root / name, textbook)
     return {"one": root / "one", "two": root / "two"}
 
 
 def _manifest(params: list[str], design: str = "grid") -> dict[str, object]:
-    return {"sweep": {"design": design, "params": params, "runs": 10}, "rng_seed": 0}
+    sweep = {"design": design, "params": params, "runs": 10}
+    return {"parameters": {"sweep": sweep, "rng_seed": 0}}
 
 
 def test_equilibrium_outcome_is_the_argmax_of_the_equilibrium_path(
@@ -49,8 +50,8 @@ def test_equilibrium_outcome_is_the_argmax_of_the_equilibrium_path(
     results = pd.read_parquet(swept["two"] / "results.parquet")
     ids = [o.id for o in textbook.outcomes]
     for row in results.itertuples():
-        here = textbook.with_overrides(
-            {"waiting_cost": row.waiting_cost, "concession_cost": row.concession_cost}
+        here = sim.with_overrides(
+            textbook, {"waiting_cost": row.waiting_cost, "concession_cost": row.concession_cost}
         )
         probs = Game.from_scenario(here).policy().outcome_probabilities()
         assert row.equilibrium_outcome == ids[int(np.argmax([probs[o] for o in ids]))]

@@ -11,16 +11,18 @@ from hypothesis import given, settings
 from numpy.typing import ArrayLike, NDArray
 from strategies import Game, generic_games, integer_games
 
-import sim.vertex
+import sim.equilibria._vertex_enumeration
 from sim.equilibria import (
     EquilibriumSet,
     GameError,
     is_degenerate,
     is_equilibrium,
     solve,
+    vertex_enumeration_batch,
+    vertex_enumeration_one,
 )
+from sim.equilibria._vertex_enumeration import METHOD, ORDER_DECIMALS
 from sim.errors import SimError
-from sim.vertex import METHOD, ORDER_DECIMALS, vertex_enumeration_batch, vertex_enumeration_one
 
 FloatArray = NDArray[np.float64]
 
@@ -218,7 +220,9 @@ def test_batch_equals_game_by_game_across_chunks(monkeypatch: pytest.MonkeyPatch
     rng = np.random.default_rng(7)
     A, B = rng.integers(-1, 2, (2, 11, 3, 3)).astype(np.float64)
     whole = vertex_enumeration_batch(A, B)
-    monkeypatch.setattr(sim.vertex, "_CHUNK_ENTRIES", 3 * 20 * (9 + 9))  # 3 games a chunk
+    monkeypatch.setattr(
+        sim.equilibria._vertex_enumeration, "_CHUNK_ENTRIES", 3 * 20 * (9 + 9)
+    )  # 3 games a chunk
     chunked = vertex_enumeration_batch(A, B)
     single = [vertex_enumeration_one(a, b) for a, b in zip(A, B, strict=True)]
     for results in (chunked, single):
@@ -285,7 +289,7 @@ def test_single_game_is_validated() -> None:
 
 
 def test_the_cross_product_of_the_small_solves_is_numpys_to_the_bit() -> None:
-    from sim.vertex import _cross
+    from sim.equilibria._linalg import _cross
 
     rng = np.random.default_rng(7)
     for shape in [(1, 3), (500, 3), (4, 9, 3)]:

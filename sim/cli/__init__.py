@@ -1,7 +1,8 @@
 """The ``negsim`` command: parse arguments, make one library call, write the result.
 
-Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args)``.
-Only this package prints; library code returns values or raises :class:`sim.SimError`.
+Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``main(args)``:
+parse, one library call, print or write. Only this package prints, and only it speaks of
+flags; library code returns values or raises :class:`sim.SimError` in its own words.
 """
 
 from __future__ import annotations
@@ -12,19 +13,41 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from sim import __version__
+from sim.cli import compare as compare_cmd
 from sim.cli import report as report_cmd
 from sim.cli import run as run_cmd
 from sim.cli import solve as solve_cmd
 from sim.cli import sweep as sweep_cmd
 from sim.cli import validate as validate_cmd
-from sim.errors import ScenarioError, SimError
+from sim.errors import ArgumentError, ScenarioError, SimError, shown
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-COMMANDS: tuple[ModuleType, ...] = (validate_cmd, solve_cmd, run_cmd, sweep_cmd, report_cmd)
+#: The flag of each library argument, for messages (the library names its arguments).
+FLAGS = {
+    "at": "--at",
+    "design": "--design",
+    "epoch": "--epoch",
+    "format": "--format",
+    "param": "--param",
+    "replay": "--replay",
+    "rng_seed": "--rng-seed",
+    "runs": "--runs",
+    "samples": "--samples",
+    "workers": "--workers",
+}
+
+COMMANDS: tuple[ModuleType, ...] = (
+    validate_cmd,
+    solve_cmd,
+    run_cmd,
+    sweep_cmd,
+    report_cmd,
+    compare_cmd,
+)
 
 DESCRIPTION = """\
 Simulate deadline bargaining between two governments under outside pressure.
@@ -70,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
+        return EXIT_USAGE
+    except ArgumentError as exc:
+        flag = FLAGS.get(exc.argument, exc.argument)
+        print(f"negsim: {flag} {shown(exc.value)}: {exc.rule}", file=sys.stderr)
         return EXIT_USAGE
     except SimError as exc:
         print(f"negsim: {exc}", file=sys.stderr)

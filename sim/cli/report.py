@@ -1,4 +1,4 @@
-"""``negsim report`` and ``negsim compare``: the offline HTML report of runs."""
+"""``negsim report``: rebuild a run's offline HTML report; export its figures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.common import add_command, stdout
-from sim.report import FORMATS, compare, export, rebuild
+from sim.report import FORMATS, export, rebuild
 
 HELP = "rebuild a run's offline HTML report; export its figures as images"
 
@@ -31,22 +31,6 @@ examples:
   negsim report runs/gsomia-2019-20191122-180000 --format svg
 """
 
-COMPARE_HELP = "compare several runs (a baseline and counterfactuals) in one HTML page"
-
-COMPARE_DESCRIPTION = """\
-Write one offline HTML page that sets several runs side by side: each outcome's
-probability with its 95% interval, and when agreements were reached. The first
-DIR is the baseline; outcome colours are the same as in each run's report.
-"""
-
-COMPARE_EPILOG = """\
-examples:
-  negsim run scenarios/gsomia-2019.toml --out runs/base
-  negsim run scenarios/gsomia-2019-no-us-pressure.toml --out runs/no-us
-  negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
-  negsim compare runs/base runs/no-us runs/half --out compare.html --open
-"""
-
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "report", HELP, DESCRIPTION, EPILOG)
@@ -54,11 +38,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--format", choices=FORMATS, help="also export every figure as images")
     p.add_argument("--open", action="store_true", help="open the report in a web browser")
     p.set_defaults(handler=main)
-    c = add_command(sub, "compare", COMPARE_HELP, COMPARE_DESCRIPTION, COMPARE_EPILOG)
-    c.add_argument("directories", metavar="DIR", type=Path, nargs="+", help="run directories")
-    c.add_argument("--out", type=Path, required=True, metavar="FILE", help="the HTML file")
-    c.add_argument("--open", action="store_true", help="open the page in a web browser")
-    c.set_defaults(handler=main_compare)
 
 
 def open_in_browser(path: Path) -> None:
@@ -72,14 +51,6 @@ def main(args: argparse.Namespace) -> int:
     if args.format:
         for written in export(args.directory, args.format):
             stdout.print(f"wrote {written}")
-    if args.open:
-        open_in_browser(path)
-    return 0
-
-
-def main_compare(args: argparse.Namespace) -> int:
-    path = compare(args.directories, args.out)
-    stdout.print(f"wrote {path}")
     if args.open:
         open_in_browser(path)
     return 0

@@ -13,9 +13,9 @@ from rich.table import Table
 from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stdout
 from sim.cli.report import open_in_browser
 from sim.errors import SimError
-from sim.loading import load
 from sim.report import write_report
-from sim.run import DEFAULT_RUNS, RunResult, run
+from sim.scenario import load
+from sim.simulate import DEFAULT_RUNS, RunResult, run
 
 HELP = "simulate a scenario from the start to the deadline many times"
 
@@ -23,7 +23,7 @@ DESCRIPTION = """\
 Simulate the standoff path by path: at each decision epoch the players read the
 pressure, re-solve the remaining deadline game when it has moved, and draw their actions
 from the equilibrium; agreements take effect after the implementation delay; otherwise
-the default outcome happens at the deadline. The model is a SimPy one (sim.dynamics);
+the default outcome happens at the deadline. The model is a SimPy one (sim.simulate);
 the paths of a run advance together, a thousand at a time, and their event log is the
 one the SimPy model writes (tested event for event); --replay runs its path in SimPy.
 

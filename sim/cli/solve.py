@@ -10,10 +10,9 @@ from typing import Any
 from rich.table import Table
 
 from sim.cli.common import add_command, add_set_argument, overrides, stdout
-from sim.equilibria import METHODS
+from sim.deadline import SolveResult, path_records, solve
+from sim.equilibria import METHODS, RULES
 from sim.errors import SimError
-from sim.selection import RULES
-from sim.solve import SolveResult, path_records, solve
 
 HELP = "solve a stage game (all equilibria, selection, static analysis) and the deadline game"
 
@@ -49,8 +48,18 @@ def add_parser(sub: Any) -> None:
     )
     when.add_argument("--epoch", type=int, metavar="K", help="live decision epoch number")
     add_set_argument(p)
-    p.add_argument("--method", choices=METHODS, help="override the scenario's method")
-    p.add_argument("--rule", choices=RULES, help="override the selection rule ('all' lists)")
+    p.add_argument(
+        "--method",
+        choices=list(METHODS),
+        help="override the scenario's method: "
+        + "; ".join(f"{m.name}: {m.description}" for m in METHODS.values()),
+    )
+    p.add_argument(
+        "--rule",
+        choices=list(RULES),
+        help="override the selection rule: "
+        + "; ".join(f"{r.name}: {r.description}" for r in RULES.values()),
+    )
     p.add_argument("--path", action="store_true", help="print the equilibrium path")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(handler=main)

@@ -16,10 +16,10 @@ import pandas as pd
 from rich.table import Table
 
 from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stderr, stdout
-from sim.designs import DESIGNS, expand, parse_param
 from sim.errors import SimError
-from sim.loading import load
-from sim.sweep import DEFAULT_SWEEP_RUNS, sweep
+from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, sweep
+from sim.report import rebuild_sweep
+from sim.scenario import load
 
 HELP = "simulate a scenario over a grid or sample of parameter values"
 
@@ -83,7 +83,12 @@ def add_parser(sub: Any) -> None:
         metavar="NAME=RANGE",
         help="a swept parameter (see above); repeatable",
     )
-    p.add_argument("--design", choices=DESIGNS, default="grid", help="default grid")
+    p.add_argument(
+        "--design",
+        choices=list(DESIGNS),
+        default="grid",
+        help="default grid; " + "; ".join(f"{d.name}: {d.description}" for d in DESIGNS.values()),
+    )
     p.add_argument("--samples", type=int, metavar="N", help="size of an lhs/sobol/morris design")
     p.add_argument(
         "--runs",
@@ -158,6 +163,7 @@ def main(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         stderr.print(f"negsim: interrupted; rerun with --resume --out {out}")
         return 130
+    rebuild_sweep(out, scenario)
     if not args.quiet:
         _print_results(results, [s.name for s in specs], scenario.default_outcome.id, args.design)
         if (out / "sensitivity.parquet").exists():

@@ -7,10 +7,9 @@ import json
 import sys
 from typing import Any
 
-from sim.checks import evidence_items
 from sim.cli.common import add_command
 from sim.errors import ScenarioError
-from sim.loading import load
+from sim.scenario import evidence_items, load
 
 HELP = "check scenario files, including every evidence quote against the seeds"
 
@@ -38,10 +37,10 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="print one JSON object: {files: [{path, ok, errors: [{key, rule, value}]}]}",
     )
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     reports = []
     for name in args.files:
         try:

@@ -1,0 +1,208 @@
+"""``sim.solve``: one stage game of a scenario, all its equilibria, the selected one, the
+static analysis, and the equilibrium path of the whole deadline game."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.deadline._game import Game
+from sim.deadline._policy import Policy
+from sim.equilibria import EquilibriumSet, Selection, StaticAnalysis, analyse, select
+from sim.equilibria import solve as solve_game
+from sim.errors import ArgumentError, SimError
+from sim.scenario import Scenario, load, validate, with_overrides
+
+__all__ = ["SolveResult", "solve", "solve_epochs"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """The stage game at one epoch and the deadline game's equilibrium path.
+
+    ``to_dict()`` gives the documented JSON of ``negsim solve --json`` (docs/outputs.md).
+    """
+
+    scenario: Scenario
+    game: Game
+    epoch: int
+    A: FloatArray
+    B: FloatArray
+    equilibria: EquilibriumSet
+    selection: Selection | None
+    analysis: StaticAnalysis
+    path: Policy
+
+    @property
+    def hours(self) -> float:
+        return float(self.game.live_times[self.epoch])
+
+    def cell_outcomes(self) -> list[list[str | None]]:
+        """The outcome id each cell ends in, None where the game continues."""
+        ids = self.game.payoffs.outcome_ids
+        return [
+            [ids[c] if c >= 0 else None for c in row] for row in self.game.payoffs.outcome_of_cell
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        s, sch = self.scenario, self.game.schedule
+        return {
+            "scenario": s.meta.id,
+            "epoch": self.epoch,
+            "live_epochs": sch.live,
+            "hours": self.hours,
+            "datetime": sch.datetime_at(self.hours).isoformat(),
+            "hours_before_deadline": sch.window_hours - self.hours,
+            "pressure": float(self.path.pressure[self.epoch - self.path.first]),
+            "players": [
+                {"id": p.id, "name": p.name, "actions": list(p.actions)} for p in s.players
+            ],
+            "stage_game": {
+                "row_payoffs": self.A.tolist(),
+                "col_payoffs": self.B.tolist(),
+                "outcomes": self.cell_outcomes(),
+            },
+            "equilibria": self.equilibria.to_dict(),
+            "selected": None
+            if self.selection is None
+            else {
+                "index": self.selection.index,
+                "rule": self.selection.rule,
+                "reason": self.selection.reason,
+            },
+            "analysis": self.analysis.to_dict(),
+            "path": path_records(self.game, self.path),
+            "path_outcomes": self.path.outcome_probabilities(),
+        }
+
+
+def path_records(game: Game, policy: Policy) -> list[dict[str, Any]]:
+    """One record per live epoch of a policy (the rows of ``negsim solve --path``)."""
+    sch, (row, col) = game.schedule, game.scenario.players
+    records = []
+    for i, t in enumerate(policy.times):
+        records.append(
+            {
+                "epoch": policy.first + i,
+                "hours": float(t),
+                "datetime": sch.datetime_at(float(t)).isoformat(),
+                "hours_before_deadline": float(sch.window_hours - t),
+                "pressure": float(policy.pressure[i]),
+                "row_strategy": dict(zip(row.actions, policy.row[i].tolist(), strict=True)),
+                "col_strategy": dict(zip(col.actions, policy.col[i].tolist(), strict=True)),
+                "p_agree": float(policy.p_agree[i]),
+                "reach": float(policy.reach[i]),
+                "values": policy.values[i].tolist(),
+                "equilibria": int(policy.equilibria[i]),
+                "degenerate": bool(policy.degenerate[i]),
+                "reason": policy.reasons[i],
+            }
+        )
+    return records
+
+
+def _with_equilibrium(scenario: Scenario, method: str | None, rule: str | None) -> Scenario:
+    if method is None and rule is None:
+        return scenario
+    doc = dict(scenario.document)
+    config = dict(doc.get("equilibrium", {}))
+    config.update({k: v for k, v in (("method", method), ("selection", rule)) if v})
+    return validate({**doc, "equilibrium": config}, scenario.path)
+
+
+def solve(
+    scenario: Scenario | str | Path,
+    *,
+    at: datetime | None = None,
+    epoch: int | None = None,
+    overrides: Mapping[str, float] | None = None,
+    method: str | None = None,
+    rule: str | None = None,
+) -> SolveResult:
+    """Solve the stage game at a live epoch (the first by default) and the deadline game.
+
+    Parameters
+    ----------
+    at, epoch:
+        Which stage game: the live epoch at or before ``at``, or epoch number ``epoch``.
+    overrides:
+        Values to change first, by dotted name.
+    method, rule:
+        Override the scenario's equilibrium method and selection rule. With ``rule="all"``
+        every equilibrium is listed and the continuation uses ``payoff_dominant``.
+
+    Examples
+    --------
+    >>> import sim
+    >>> r = sim.solve("scenarios/war-of-attrition-deadline.toml", epoch=0)
+    >>> len(r.equilibria.equilibria), r.selection.rule
+    (3, 'max_entropy')
+    >>> round(r.path.outcome_probabilities()["deadline"], 3)
+    0.223
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario, overrides)
+    elif overrides:
+        scenario = with_overrides(scenario, overrides)
+    scenario = _with_equilibrium(scenario, method, rule)
+    game = _game(scenario)
+    k = _epoch(game, at, epoch)
+    return _result(game, k, game.policy(k), method is not None)
+
+
+def solve_epochs(scenario: Scenario, epochs: Sequence[int]) -> list[SolveResult]:
+    """:func:`solve` at each of several live epochs, with the scenario's own method and rule:
+    one game, and the deadline games from all the epochs in one backward induction."""
+    if not epochs:
+        return []
+    game = _game(scenario)
+    for k in epochs:
+        _epoch(game, None, k)
+    policies = game.policies_from(epochs)
+    return [_result(game, k, policy, False) for k, policy in zip(epochs, policies, strict=True)]
+
+
+def _result(game: Game, k: int, policy: Policy, own_method: bool) -> SolveResult:
+    """The stage game at epoch k under ``policy``: its equilibria (by the scenario's method,
+    through ``solve_game`` when ``own_method``), selection and static analysis."""
+    scenario = game.scenario
+    A, B = game.stage(k, policy)
+    config = scenario.equilibrium
+    eqs = solve_game(A, B, config.method) if own_method else game.equilibria(A, B)
+    selection = None if config.selection == "all" else select(eqs, config.selection, A, B)
+    return SolveResult(scenario, game, k, A, B, eqs, selection, analyse(A, B), policy)
+
+
+def _game(scenario: Scenario) -> Game:
+    """The game of ``scenario``; with the ``all`` rule its continuation uses payoff_dominant."""
+    if scenario.equilibrium.selection != "all":
+        return Game.from_scenario(scenario)
+    game = Game.from_scenario(_with_equilibrium(scenario, None, "payoff_dominant"))
+    return Game(replace(game.model, scenario=scenario), game.solver)
+
+
+def _epoch(game: Game, at: datetime | None, epoch: int | None) -> int:
+    live = game.schedule.live
+    if live == 0:
+        raise SimError("no decision epoch can take effect before the deadline")
+    if at is not None and epoch is not None:
+        raise ArgumentError("epoch", epoch, "give a time (at) or an epoch, not both")
+    if at is not None:
+        if at.tzinfo is None:
+            raise ArgumentError("at", at.isoformat(), "give a timezone, e.g. +09:00")
+        hours = game.schedule.hours_at(at)
+        if not 0 <= hours <= game.schedule.window_hours:
+            raise ArgumentError("at", at.isoformat(), "outside the window [start, deadline]")
+        return min(int(np.searchsorted(game.live_times, hours, "right")) - 1, live - 1)
+    k = 0 if epoch is None else epoch
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 0 <= k < live:
+        raise ArgumentError("epoch", k, f"must be a live epoch in [0, {live})")
+    return int(k)

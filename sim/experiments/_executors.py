@@ -1,0 +1,118 @@
+"""Where a sweep's chunks run: in this process, a local process pool, or a Dask cluster.
+
+:func:`map_chunks` yields each chunk's rows as it finishes, whichever executor runs it; the
+rows do not depend on the executor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from sim.errors import SimError
+from sim.scenario import Scenario
+
+__all__ = ["Task", "map_chunks"]
+
+Task = Callable[[Scenario, list[dict[str, Any]], int], list[dict[str, Any]]]
+
+
+def map_chunks(
+    fn: Task,
+    scenario: Scenario,
+    chunks: list[list[dict[str, Any]]],
+    runs: int,
+    workers: int | None,
+    scheduler: str | None,
+) -> Iterator[list[dict[str, Any]]]:
+    """``fn(scenario, chunk, runs)`` for every chunk, in order of completion.
+
+    In this process when ``workers == 1``; on a Dask cluster when ``scheduler`` is given;
+    otherwise in a local process pool of ``workers`` (default: the number of cores).
+    """
+    if not chunks:
+        return
+    if scheduler is not None:
+        yield from _dask(fn, scenario, chunks, runs, workers, scheduler)
+    elif workers == 1 or len(chunks) == 1:
+        for c in chunks:
+            yield fn(scenario, c, runs)
+    else:
+        yield from _pool(fn, scenario, chunks, runs, workers)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _pool(
+    fn: Task,
+    scenario: Scenario,
+    chunks: list[list[dict[str, Any]]],
+    runs: int,
+    workers: int | None,
+) -> Iterator[list[dict[str, Any]]]:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+    try:
+        pending: set[Future[list[dict[str, Any]]]] = {
+            pool.submit(fn, scenario, c, runs) for c in chunks
+        }
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    except BaseException:
+        # Python 3.11 has no public way to stop busy workers (3.14 adds terminate_workers);
+        # without this, the interpreter would wait at exit for the points they are on.
+        busy = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in busy:
+            process.terminate()
+        raise
+    pool.shutdown()
+
+
+def _dask(
+    fn: Task,
+    scenario: Scenario,
+    chunks: list[list[dict[str, Any]]],
+    runs: int,
+    workers: int | None,
+    scheduler: str,
+) -> Iterator[list[dict[str, Any]]]:
+    try:
+        import distributed
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise SimError("a Dask scheduler needs Dask: pip install 'negsim[dask]'") from exc
+    dask: Any = distributed  # untyped library
+    cluster = None
+    if scheduler == "local":
+        from os import cpu_count
+
+        cluster = dask.LocalCluster(
+            n_workers=workers or cpu_count() or 1,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        client = dask.Client(cluster)
+    else:
+        client = dask.Client(scheduler)
+    try:
+        futures = [client.submit(fn, scenario, c, runs, pure=False) for c in chunks]
+        try:
+            for future in dask.as_completed(futures):
+                yield future.result()
+        except BaseException:
+            client.cancel(futures)
+            raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,131 @@
+"""The page every report shares: one self-contained HTML template (plotly.js embedded once,
+nothing fetched from the network), tables, sources and figures, every string escaped."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import plotly.offline
+
+__all__ = [
+    "CAPTIONS",
+    "PLOTLY_CONFIG",
+    "REPORT",
+    "TITLES",
+    "esc",
+    "figure_html",
+    "fmt",
+    "html_table",
+    "page",
+    "sources",
+]
+
+REPORT = "report.html"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
+
+CAPTIONS = {
+    "timeline": "Top: the outside pressure as scheduled (black) with its dated events (hover "
+    "a diamond for the event and the evidence quoted from the seeds) and, in grey, the "
+    "pressure realised on the sample paths. Middle: the share of paths in which each player "
+    "has conceded by each moment. Bottom: a few sample paths, each player's actions "
+    "(triangles are concessions) and how the path ended (stars).",
+    "concession": "The deadline effect: the share of all paths whose agreement was decided in "
+    "each interval, counted in hours before the deadline (the deadline is at the right). "
+    "Switch to the log time axis to see the last hours.",
+    "outcomes": "How the simulated paths ended, with 95% Wilson intervals; the star marks "
+    "what happened.",
+    "stage": "The stage game when the standoff was settled (or at the last epoch shown): each "
+    "player's payoff in each cell, with continuation values; circles mark equilibrium play.",
+    "stage_animation": "The stage game at several decision epochs. Move the slider (or press "
+    "play) to watch the payoffs and the equilibria change as the deadline and the pressure "
+    "approach.",
+    "comparison": "Left: each outcome's probability in each run, with 95% intervals. Right: "
+    "when agreements were reached (median, quartiles and the 5 to 95% range of hours before "
+    "the deadline, log scale); stars mark what was observed.",
+}
+
+TITLES = {
+    "timeline": "The standoff over time",
+    "concession": "When agreements are reached",
+    "outcomes": "Outcome probabilities",
+    "stage": "The stage game",
+    "stage_animation": "The stage game toward the deadline",
+    "comparison": "Outcomes and timing side by side",
+}
+
+STYLE = """
+body{font:16px/1.5 Arial,Helvetica,sans-serif;color:#111;margin:0;background:#fafafa}
+main{max-width:1240px;margin:0 auto;padding:16px 24px 48px;background:#fff}
+h1{font-size:1.7em;margin:.4em 0 .2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.6em 0;font-size:.95em}
+th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:-1px}
+figure{margin:1em 0 2em}figcaption{color:#333;max-width:60em;margin:.3em 0}
+.quote{font-style:italic}.seed{color:#555;font-size:.9em}.muted{color:#555}
+nav a{margin-right:1em}
+"""
+
+
+def esc(value: object) -> str:
+    """``value`` as text, HTML-escaped."""
+    return html.escape(str(value))
+
+
+def sources(item: Mapping[str, Any]) -> str:
+    parts = [
+        f'<span class="quote">“{esc(e["quote"])}”</span> '
+        f'<span class="seed">({esc(e["seed"])})</span>'
+        for e in item.get("evidence") or ()
+    ]
+    if item.get("assumption"):
+        parts.append(f'<span class="muted">Assumption:</span> {esc(item["assumption"])}')
+    return "<br>".join(parts) or '<span class="muted">none given</span>'
+
+
+def html_table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
+    """A table from already-escaped cells; columns in ``numeric`` align right."""
+    ths = "".join(f"<th>{h}</th>" for h in head)
+    trs = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(r)
+        )
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
+
+
+def fmt(x: float | None, spec: str = ".1f") -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+def figure_html(name: str, fig: Any) -> str:
+    div = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        auto_play=False,
+        div_id=f"fig-{name}",
+        config=PLOTLY_CONFIG,
+    )
+    caption = f"<figcaption>{CAPTIONS.get(name, '')}</figcaption>"
+    return f'<figure id="{name}"><h2>{TITLES.get(name, name)}</h2>{div}{caption}</figure>'
+
+
+def page(title: str, body: str, built: datetime) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{STYLE}</style>"
+        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
+        f"<script>{plotly.offline.get_plotlyjs()}</script>\n"
+        f'</head><body><main>{body}<hr><p class="muted">Built by negsim on '
+        f'<span id="built">{built.isoformat(timespec="seconds")}</span>; works offline.</p>'
+        "</main></body></html>\n"
+    )

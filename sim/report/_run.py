@@ -1,0 +1,196 @@
+"""The offline HTML report of a run: ``report.html`` from the run's data and figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sim.io import write_json, write_text
+from sim.report import figures as F
+from sim.report._data import DATA, ReportData, RunLike, gather, load_run, with_tables
+from sim.report._html import (
+    REPORT,
+    TITLES,
+    esc,
+    figure_html,
+    fmt,
+    html_table,
+    page,
+    sources,
+)
+
+__all__ = ["build_figures", "figures", "rebuild", "render", "write_report"]
+
+
+def _chosen_stage(data: ReportData) -> dict[str, Any]:
+    """The stage game in force when the standoff was settled, else the last one solved."""
+    observed = data.info.get("observed")
+    if observed is None:
+        return data.stages[-1]
+    before = [s for s in data.stages if s["hours"] <= observed["hours"]]
+    return before[-1] if before else data.stages[0]
+
+
+def build_figures(data: ReportData) -> dict[str, Any]:
+    """Name -> ``plotly.graph_objects.Figure``, in the report's order."""
+    info = data.info
+    figs = {
+        "timeline": F.timeline(info, data.runs, data.events, data.pressure, data.samples),
+        "concession": F.concession_times(info, data.runs, data.summary),
+        "outcomes": F.outcome_probabilities(info, data.summary),
+    }
+    if data.stages:
+        figs["stage"] = F.stage_game(info, _chosen_stage(data))
+        figs["stage_animation"] = F.stage_animation(info, data.stages)
+    return figs
+
+
+def figures(result: RunLike) -> dict[str, Any]:
+    """The figures of a run in memory (``RunResult.figures()``)."""
+    return build_figures(gather(result))
+
+
+def _summary_html(info: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
+    palette = F.colours(info)
+    rows = []
+    for o in info["outcomes"]:
+        s = summary["outcomes"][o["id"]]
+        swatch = f'<span class="swatch" style="background:{palette["outcomes"][o["id"]]}"></span>'
+        name = swatch + esc(o["name"]) + (" <i>(default)</i>" if o.get("default") else "")
+        lo, hi = s["ci95"]
+        rows.append([name, f"{s['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(s["count"])])
+    table = html_table(["outcome", "probability", "95% interval", "paths"], rows, {1, 2, 3})
+    c = summary["concession"]
+    q = c["hours_before_deadline"]
+    names = {p["id"]: p["name"] for p in info["players"]}
+    movers = ", ".join(f"{esc(names.get(k, k))} {v:.3f}" for k, v in summary["first_mover"].items())
+    payoffs = ", ".join(
+        f"{esc(names.get(k, k))} {v:.3f}" for k, v in summary["expected_payoffs"].items()
+    )
+    share = c["share_in_last_5pct"]
+    return (
+        f"{table}<p>Agreements ({c['count']} paths) came a median of {fmt(q['median'])} h "
+        f"before the deadline (5 to 95%: {fmt(q['q05'])} to {fmt(q['q95'])} h; window "
+        f"{c['window_hours']:.0f} h); {'n/a' if share is None else f'{share:.1%}'} in the last "
+        f"5% of the window.</p><p>First to concede: {movers}.</p>"
+        f"<p>Expected payoffs: {payoffs}.</p>"
+    )
+
+
+def _backtest_html(info: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
+    observed, back = info.get("observed"), summary.get("observed")
+    if observed is None or back is None:
+        return "<p>The scenario records no observed outcome.</p>"
+    s = summary["outcomes"][observed["outcome"]]
+    pct = back["timing_percentile"]
+    timing = (
+        "no simulated path ended this way, so there is no timing to compare"
+        if pct is None
+        else f"{pct:.1f}% of the simulated paths that ended this way were decided at most "
+        f"{back['hours_before_deadline']:.1f} h before the deadline"
+    )
+    return (
+        f"<p>Observed: <b>{esc(observed['name'])}</b>, at {esc(observed['at'])} "
+        f"({back['hours_before_deadline']:.1f} h before the deadline).</p>"
+        f"<p>Model: probability {back['probability']:.3f} (95% interval "
+        f"[{s['ci95'][0]:.3f}, {s['ci95'][1]:.3f}]); {timing}.</p>"
+        f"<p>Sources: {sources(observed)}</p>"
+    )
+
+
+def _parameters_html(info: Mapping[str, Any]) -> str:
+    rows = [
+        [
+            f"<code>{esc(p['name'])}</code>",
+            f"{p['value']:g}",
+            esc(p["unit"]),
+            esc(p["description"]),
+            sources(p),
+        ]
+        for p in info["parameters"]
+    ]
+    if not rows:
+        return "<p>The scenario has no named parameters.</p>"
+    return html_table(["parameter", "value", "unit", "description", "evidence"], rows, {1})
+
+
+def _events_html(info: Mapping[str, Any]) -> str:
+    if not info.get("pressure"):
+        return "<p>This scenario has no outside pressure.</p>"
+    rows = [
+        [esc(p["at"]), f"{p['level']:g}", esc(p["event"]), sources(p)]
+        for p in info["pressure"]["points"]
+    ]
+    return html_table(["date", "level", "event", "evidence"], rows, {1})
+
+
+def _provenance_html(manifest: Mapping[str, Any]) -> str:
+    run = manifest.get("parameters", {})
+    sc = run.get("scenario", {})
+    over = run.get("overrides") or {}
+    env = manifest.get("environment", {})
+    libraries = env.get("libraries", {})
+    system = env.get("os", {})
+    items = [
+        ("scenario file", sc.get("path")),
+        ("scenario sha256", sc.get("sha256")),
+        ("paths", run.get("runs")),
+        ("rng seed", run.get("rng_seed")),
+        ("overrides", ", ".join(f"{k}={v:g}" for k, v in over.items()) or "none"),
+        ("negsim", manifest.get("software", {}).get("version")),
+        ("run created", manifest.get("timestamp")),
+        ("python", env.get("python", {}).get("version")),
+        ("machine", f"{system.get('system', '')} {system.get('machine', '')}".strip()),
+        ("libraries", ", ".join(f"{k} {v.get('version')}" for k, v in libraries.items())),
+    ]
+    return html_table(["", ""], [[esc(k), esc(v)] for k, v in items], set())
+
+
+def render(data: ReportData, figs: Mapping[str, Any], built: datetime) -> str:
+    """The whole report as one self-contained HTML page."""
+    info = data.info
+    nav = " ".join(
+        f'<a href="#{k}">{v}</a>'
+        for k, v in (
+            ("summary", "Summary"),
+            ("backtest", "Backtest"),
+            *((name, TITLES.get(name, name)) for name in figs),
+            ("parameters", "Parameters"),
+        )
+    )
+    body = (
+        f'<h1>{esc(info["name"])}</h1><p class="muted">Scenario <code>{esc(info["id"])}</code>'
+        f", {esc(info['start'])} to the deadline {esc(info['deadline'])}; "
+        f"{data.summary['runs']} simulated paths.</p>"
+        f"<p>{esc(info['description'])}</p><p>Sources: {sources(info)}</p><nav>{nav}</nav>"
+        f'<section id="summary"><h2>Summary</h2>{_summary_html(info, data.summary)}</section>'
+        f'<section id="backtest"><h2>Backtest</h2>{_backtest_html(info, data.summary)}</section>'
+        + "".join(figure_html(name, fig) for name, fig in figs.items())
+        + f'<section id="parameters"><h2>Parameters</h2>{_parameters_html(info)}'
+        f"<h3>Dated pressure events</h3>{_events_html(info)}</section>"
+        f'<section id="provenance"><h2>Provenance</h2>{_provenance_html(data.manifest)}</section>'
+    )
+    return page(f"{esc(info['name'])}: negsim report", body, built)
+
+
+def rebuild(directory: str | Path) -> Path:
+    """Write ``DIR/report.html`` from the files in a run directory; returns its path."""
+    return _write_report(Path(directory), load_run(directory))
+
+
+def write_report(result: RunLike, directory: str | Path) -> Path:
+    """Write ``report-data.json`` and ``report.html`` for a run already written to DIR.
+
+    The report is drawn from the directory's JSON files, as ``negsim report DIR`` draws it,
+    and from the run's tables in memory, which are the directory's Parquet files.
+    """
+    d = Path(directory)
+    write_json(d / DATA, gather(result).extra())
+    return _write_report(d, with_tables(d, lambda: (result.runs, result.events)))
+
+
+def _write_report(directory: Path, data: ReportData) -> Path:
+    text = render(data, build_figures(data), datetime.now(UTC))
+    return write_text(directory / REPORT, text)

@@ -1,0 +1,77 @@
+"""Monte Carlo of paths: the random inputs, the two engines, the event log, the runner and
+the summary.
+
+- :mod:`._draws`: seeding (path ``i`` of a run draws from
+  ``SeedSequence(rng_seed).spawn(runs)[i]``) and each path's shocks and uniforms;
+- :mod:`._simpy`: the SimPy model of one path, the model of record (``negsim run --replay``);
+- :mod:`._batch`: the array engine, many paths epoch by epoch with the same numbers;
+- :mod:`._eventlog`: the event log of paths run together, as the SimPy model writes it;
+- :mod:`._runner`: chunks, workers, the pre-solved policies, the tables;
+- :mod:`._summary` and :mod:`._result`: ``summary.json`` and ``sim.run``.
+
+>>> import sim
+>>> result = sim.run("scenarios/war-of-attrition-deadline.toml", runs=300, rng_seed=1)
+>>> result.summary["outcomes"]["deadline"]["probability"]
+0.22
+"""
+
+from sim.simulate._batch import PathArrays, reach, run_paths, run_steps, simulate_paths
+from sim.simulate._draws import (
+    Draws,
+    draw_paths,
+    draw_shocks,
+    path_generator,
+    path_generators,
+    sample,
+)
+from sim.simulate._eventlog import Log, clock_times, path_log, run_logged
+from sim.simulate._paths import PathResult, first_mover
+from sim.simulate._result import DEFAULT_RUNS, RunResult, run
+from sim.simulate._runner import (
+    CHUNK,
+    Tables,
+    check_runs,
+    paused_gc,
+    prepare_books,
+    simulate,
+    simulate_points,
+    simulate_prepared,
+)
+from sim.simulate._simpy import run_each, simulate_each, simulate_path
+from sim.simulate._summary import summarise, wilson
+
+__all__ = [
+    "CHUNK",
+    "DEFAULT_RUNS",
+    "Draws",
+    "Log",
+    "PathArrays",
+    "PathResult",
+    "RunResult",
+    "Tables",
+    "check_runs",
+    "clock_times",
+    "draw_paths",
+    "draw_shocks",
+    "first_mover",
+    "path_generator",
+    "path_generators",
+    "path_log",
+    "paused_gc",
+    "prepare_books",
+    "reach",
+    "run",
+    "run_each",
+    "run_logged",
+    "run_paths",
+    "run_steps",
+    "sample",
+    "simulate",
+    "simulate_each",
+    "simulate_path",
+    "simulate_paths",
+    "simulate_points",
+    "simulate_prepared",
+    "summarise",
+    "wilson",
+]
