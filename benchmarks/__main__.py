@@ -35,7 +35,7 @@ baseline, ratio (how many times faster ours is; below 1x, slower), the issue's
 target (met / NOT met) and a check. Progress goes to standard error.
 
 parts (all by default; choose with --only or --skip):
-  enumeration  all equilibria of random 3x3 games: sim.batched.solve_arrays against
+  enumeration  all equilibria of random 3x3 games: sim.equilibria.solve_arrays against
                nashpy, QuantEcon and pygambit on the same games (10-20 s; quick 7 s)
   run          the GSOMIA scenario, paths a second on one core, against the target of
                2,000 and against SimPy alone: a bare env.timeout loop (SimPy's raw event

@@ -1,4 +1,4 @@
-"""Equilibrium enumeration on random games: :func:`sim.batched.solve_arrays` against each
+"""Equilibrium enumeration on random games: :func:`sim.equilibria.solve_arrays` against each
 baseline, timed side by side on the same games, with the equilibrium sets compared."""
 
 from __future__ import annotations

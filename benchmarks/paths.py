@@ -4,13 +4,13 @@ against SimPy on its own, measured in the same run.
 Four measurements, each a row or two of the table:
 
 - steady state, after ``PolicyBook.prepare()``: the SimPy model's paths
-  (:func:`sim.dynamics.simulate_each`, a chunk at a time), the paths run together with their
-  event log as ``negsim run`` runs them (:func:`sim.eventlog.run_logged`, a chunk of
-  :data:`sim.montecarlo.CHUNK` at a time) and without it as a sweep point runs them, with
+  (:func:`sim.simulate.simulate_each`, a chunk at a time), the paths run together with their
+  event log as ``negsim run`` runs them (:func:`sim.simulate.run_logged`, a chunk of
+  :data:`sim.simulate.CHUNK` at a time) and without it as a sweep point runs them, with
   SimPy's raw timeout loop and the SimPy skeleton of a path (:mod:`benchmarks.skeleton`)
   timed before every chunk (interleaved, as :mod:`benchmarks.timing` explains);
 - the events a SimPy path schedules, counted by wrapping SimPy's scheduler (untimed);
-- :func:`sim.montecarlo.simulate` on one core, compiling the game, pre-solving the policies
+- :func:`sim.simulate.simulate` on one core, compiling the game, pre-solving the policies
   and building the tables included;
 - the issue's command, ``negsim run scenarios/gsomia-2019.toml --runs 10000`` (one process,
   the default), as a subprocess: process start-up and writing the results and the report
@@ -254,7 +254,7 @@ def _logged_row(steady: Steady) -> Row:
 def _batch_row(steady: Steady) -> Row:
     """The batch engine of sweep points against the SimPy skeleton (no target)."""
     return Row(
-        f"paths together, no event log (sim.batchpaths, {BATCH} a call as a sweep point)",
+        f"paths together, no event log (sim.simulate,  {BATCH} a call as a sweep point)",
         steady.batch_seconds,
         f"SimPy skeleton of a path, {steady.line.timeouts} timeouts",
         steady.skeleton.best,

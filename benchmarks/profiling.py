@@ -3,7 +3,7 @@
 Parts:
 
 * ``enumeration`` (default): random 3x3 games, nashpy's per-game ``support_enumeration``
-  (before) and :func:`sim.batched.solve_arrays` on a batch (after);
+  (before) and :func:`sim.equilibria.solve_arrays` on a batch (after);
 * ``policies``: pre-solving the GSOMIA policies of one process (``PolicyBook.prepare``);
 * ``paths``: GSOMIA paths with the policies pre-solved (``simulate_each``);
 * ``sweep``: 32 sweep points over the full ranges of ``us.pressure_scale`` and

@@ -87,7 +87,13 @@ VARIANTS = {
 }
 
 
-@pytest.mark.parametrize("label", sorted(VARIANTS))
+@pytest.mark.parametrize(
+    "label",
+    [
+        pytest.param(label, marks=pytest.mark.slow) if label == "scheduled forecasts" else label
+        for label in sorted(VARIANTS)
+    ],
+)
 def test_variants_give_the_simpy_event_log(label: str) -> None:
     runs = 12 if label == "scheduled forecasts" else 200  # every re-solve is a new induction
     assert_same_tables(VARIANTS[label](), runs=runs, rng_seed=8)

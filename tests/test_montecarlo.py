@@ -65,6 +65,7 @@ def test_points_solve_only_the_policies_their_paths_reach_from_the_epoch_they_ne
     assert later > 0  # some policies are solved from a later epoch only
 
 
+@pytest.mark.slow
 def test_scheduled_forecasts_leave_policies_to_the_paths() -> None:
     doc = sim.load(GSOMIA).document
     scenario = sim.validate(
@@ -94,6 +95,7 @@ def test_books_prepared_for_needs_hold_tails_of_the_full_policies() -> None:
     assert again.first == 0 and (again.values == full.get(0, grid[50]).values).all()
 
 
+@pytest.mark.slow
 def test_simpy_paths_on_a_book_of_later_epoch_policies_equal_those_on_a_full_book() -> None:
     """Plans of policies from different epochs; an earlier epoch solves one again in full."""
     game = Game.from_scenario(sim.load(GSOMIA))

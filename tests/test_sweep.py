@@ -171,6 +171,7 @@ def _argv(params: list[str], out: Path, *extra: str) -> list[str]:
     return [*argv, "--runs", "40", "--rng-seed", "9", "--out", str(out), "--quiet", *extra]
 
 
+@pytest.mark.slow
 def test_resume_after_kill_9_gives_the_uninterrupted_dataset(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     params = ["waiting_cost=0.2:0.8:16", "concession_cost=6,8,10"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
-from sim import __version__
 from sim.cli import compare as compare_cmd
 from sim.cli import report as report_cmd
 from sim.cli import run as run_cmd
@@ -71,6 +71,13 @@ exit status: 0 success, 2 invalid input (one line per problem on stderr)
 """
 
 
+def _version() -> str:
+    try:
+        return version("negsim")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without install
+        return "0+unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negsim",
@@ -78,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"negsim {__version__}")
+    parser.add_argument("--version", action="version", version=f"negsim {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.add_parser(sub)

@@ -10,6 +10,8 @@ from sim.cli.common import add_command, stdout
 from sim.cli.report import open_in_browser
 from sim.report import compare
 
+__all__ = ["add_parser", "main"]
+
 HELP = "compare several runs (a baseline and counterfactuals) in one HTML page"
 
 DESCRIPTION = """\

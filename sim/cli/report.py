@@ -10,6 +10,8 @@ from typing import Any
 from sim.cli.common import add_command, stdout
 from sim.report import FORMATS, export, rebuild
 
+__all__ = ["add_parser", "main", "open_in_browser"]
+
 HELP = "rebuild a run's offline HTML report; export its figures as images"
 
 DESCRIPTION = """\

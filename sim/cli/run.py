@@ -17,6 +17,8 @@ from sim.report import write_report
 from sim.scenario import load
 from sim.simulate import DEFAULT_RUNS, RunResult, run
 
+__all__ = ["add_parser", "main"]
+
 HELP = "simulate a scenario from the start to the deadline many times"
 
 DESCRIPTION = """\

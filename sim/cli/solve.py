@@ -14,6 +14,8 @@ from sim.deadline import SolveResult, path_records, solve
 from sim.equilibria import METHODS, RULES
 from sim.errors import SimError
 
+__all__ = ["add_parser", "main"]
+
 HELP = "solve a stage game (all equilibria, selection, static analysis) and the deadline game"
 
 DESCRIPTION = """\

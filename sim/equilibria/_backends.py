@@ -20,10 +20,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.equilibria import _nashpy
 from sim.equilibria._arrays import EquilibriumArrays
 from sim.equilibria._batched import MAX_ACTIONS, MIN_ACTIONS, solve_arrays
-from sim.equilibria._nashpy import Candidate
+from sim.equilibria._nashpy import Candidate, lemke_howson, vertex_enumeration
 from sim.equilibria._support_enumeration import scan
 from sim.equilibria._types import (
     BEST_RESPONSE_TOL,
@@ -89,7 +88,7 @@ def _support_enumeration(
     if max(A.shape) <= MAX_ACTIONS:
         vertices = vertex_enumeration_one(A, B)
         return [(e.row, e.col) for e in vertices.equilibria], [DEGENERATE_BY_VERTICES]
-    candidates, flags = _nashpy.vertex_enumeration(A, B, tol)
+    candidates, flags = vertex_enumeration(A, B, tol)
     return candidates, [DEGENERATE_BY_VERTICES, *flags]
 
 
@@ -105,12 +104,12 @@ METHODS: Mapping[str, Method] = MappingProxyType(
         "vertex_enumeration": Method(
             "vertex_enumeration",
             "nashpy's vertex enumeration of the best-response polytopes (all extreme equilibria)",
-            _nashpy.vertex_enumeration,
+            vertex_enumeration,
         ),
         "lemke_howson": Method(
             "lemke_howson",
             "nashpy's Lemke-Howson from every initial label (a subset of the equilibria)",
-            _nashpy.lemke_howson,
+            lemke_howson,
         ),
     }
 )

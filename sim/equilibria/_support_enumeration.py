@@ -44,7 +44,11 @@ from numpy.typing import NDArray
 from sim.equilibria._arrays import unit_range
 from sim.equilibria._linalg import _bordered, _conditioning, _cross
 
-__all__ = ["Hits", "Scan", "most_pairs", "scan"]
+__all__ = [
+    "Hits",
+    "most_pairs",
+    "scan",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

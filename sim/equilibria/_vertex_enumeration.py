@@ -74,11 +74,7 @@ from sim.equilibria._types import (
 from sim.equilibria._verify import verified_payoffs
 
 __all__ = [
-    "MAX_ACTIONS",
-    "METHOD",
-    "MIN_ACTIONS",
     "NO_EQUILIBRIUM_FOUND",
-    "ORDER_DECIMALS",
     "vertex_enumeration_arrays",
     "vertex_enumeration_batch",
     "vertex_enumeration_one",

@@ -13,7 +13,9 @@ from typing import Any
 from sim.errors import SimError
 from sim.scenario import Scenario
 
-__all__ = ["Task", "map_chunks"]
+__all__ = [
+    "map_chunks",
+]
 
 Task = Callable[[Scenario, list[dict[str, Any]], int], list[dict[str, Any]]]
 

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from sim.deadline import Game, Policy
-from sim.errors import ArgumentError, Problem, ScenarioError, SimError
+from sim.errors import Problem, ScenarioError, SimError
 from sim.experiments._designs import DESIGNS, ParamSpec, expand, parse_param, problem
 from sim.experiments._executors import map_chunks
 from sim.experiments._sensitivity import analyze
 from sim.experiments._store import SweepStore
 from sim.scenario import Scenario, load, sweepable, with_overrides
-from sim.simulate import simulate_points, summarise
+from sim.simulate import check_runs, simulate_points, summarise
 
 __all__ = [
     "DEFAULT_SWEEP_RUNS",
@@ -213,12 +213,7 @@ def sweep(
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise ArgumentError("runs", runs, "must be a positive integer")
-    if workers is not None and (
-        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
-    ):
-        raise ArgumentError("workers", workers, "must be a positive integer")
+    check_runs(runs, rng_seed, 1 if workers is None else workers)
     specs = _specs(params)
     _check_names(scenario, specs)
     points = expand(specs, design, samples, rng_seed)
@@ -226,15 +221,9 @@ def sweep(
     store = SweepStore(Path(out), scenario) if out is not None else None
     done: list[pd.DataFrame] = []
     if store is not None:
-        settings = {
-            "design": design,
-            "samples": samples,
-            "params": [p.text() for p in specs],
-            "runs": runs,
-            "n_points": len(points),
-            "document_sha256": _document_digest(scenario),
-        }
-        done = store.open(settings, rng_seed, resume)
+        done = store.open(
+            _settings(scenario, specs, design, samples, runs, len(points)), rng_seed, resume
+        )
     finished = {int(i) for f in done for i in f["point"]}
     if progress and finished:
         progress(len(finished))
@@ -255,6 +244,25 @@ def sweep(
         indices = analyze(problem(specs), results, analysis, rng_seed) if analysis else None
         store.finish(results, indices)
     return results
+
+
+def _settings(
+    scenario: Scenario,
+    specs: Sequence[ParamSpec],
+    design: str,
+    samples: int | None,
+    runs: int,
+    n_points: int,
+) -> dict[str, Any]:
+    """What a resumed sweep must share with the one it resumes (its manifest's ``sweep``)."""
+    return {
+        "design": design,
+        "samples": samples,
+        "params": [p.text() for p in specs],
+        "runs": runs,
+        "n_points": n_points,
+        "document_sha256": _document_digest(scenario),
+    }
 
 
 def _chunk_size(n: int, workers: int | None) -> int:

@@ -29,7 +29,6 @@ from sim.simulate import draw_shocks, path_generator
 
 __all__ = [
     "DATA",
-    "SCENARIO",
     "ReportData",
     "RunLike",
     "gather",
@@ -67,7 +66,7 @@ class RunLike(Protocol):
 
 @dataclass(frozen=True)
 class ReportData:
-    """Everything the figures and the report are drawn from (see :mod:`sim.figures`)."""
+    """Everything the figures and the report are drawn from (see :mod:`sim.report.figures`)."""
 
     info: dict[str, Any]
     summary: dict[str, Any]
@@ -125,7 +124,7 @@ def _observed_info(scenario: Scenario) -> dict[str, Any] | None:
 
 
 def scenario_info(scenario: Scenario) -> dict[str, Any]:
-    """The plain description of a scenario that :mod:`sim.figures` reads."""
+    """The plain description of a scenario that :mod:`sim.report.figures` reads."""
     sch = build_schedule(scenario)
     players = [
         {

@@ -11,7 +11,6 @@ from typing import Any
 import plotly.offline
 
 __all__ = [
-    "CAPTIONS",
     "PLOTLY_CONFIG",
     "REPORT",
     "TITLES",

@@ -6,7 +6,12 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["normalise", "quote_in_seed", "resolve_seed", "seed_digests", "sha256_file"]
+__all__ = [
+    "quote_in_seed",
+    "resolve_seed",
+    "seed_digests",
+    "sha256_file",
+]
 
 
 def normalise(text: str) -> str:

@@ -222,6 +222,8 @@ def _schedule(s: Scenario) -> Iterator[Problem]:
 
 
 def evidence_items(node: Any, key: str) -> Iterator[tuple[str, Evidence]]:
+    """Every evidence quote under ``node`` (a validated scenario or part of one), with its key
+    path below ``key``."""
     if isinstance(node, Evidence):
         yield key, node
     elif isinstance(node, BaseModel):

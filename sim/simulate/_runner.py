@@ -27,6 +27,7 @@ from sim.simulate._simpy import simulate_each
 
 __all__ = [
     "CHUNK",
+    "Progress",
     "Tables",
     "check_runs",
     "paused_gc",
@@ -132,9 +133,9 @@ def simulate(
 ) -> Tables:
     """Simulate ``runs`` paths (or only path ``only``) and tabulate them.
 
-    The paths of a chunk run together (:mod:`sim.batchpaths`), and their event log is
-    written as the SimPy model writes it (:mod:`sim.eventlog`); path ``only`` runs alone in
-    the SimPy model (:mod:`sim.dynamics`). Either way a path's rows are the same.
+    The paths of a chunk run together (:mod:`._batch`), and their event log is
+    written as the SimPy model writes it (:mod:`._eventlog`); path ``only`` runs alone in
+    the SimPy model (:mod:`._simpy`). Either way a path's rows are the same.
 
     Parameters
     ----------
@@ -207,8 +208,8 @@ def prepare_books(
 
     The games are one scenario at different parameter values (a sweep's points): every
     level a book would :meth:`~PolicyBook.prepare` and each game's policy on the scheduled
-    pressure go to :func:`sim.game.solve_policies` together. With ``needs`` (one per game,
-    from :func:`sim.batchpaths.reach`: grid step -> earliest live epoch) a book gets only
+    pressure go to :func:`sim.deadline.solve_policies` together. With ``needs`` (one per game,
+    from :func:`reach`: grid step -> earliest live epoch) a book gets only
     those levels, each solved from that epoch; any other is solved on first use.
     """
     if needs is None:
@@ -234,9 +235,9 @@ def simulate_points(
     """The runs tables of many games (a sweep's points), ``runs`` paths each from its seed.
 
     Each point's paths are drawn first. The pressure is exogenous, so they tell which
-    policies the paths can re-solve to and from which epoch on (:func:`sim.batchpaths.reach`);
+    policies the paths can re-solve to and from which epoch on (:func:`reach`);
     only those are solved, all points' together (:func:`prepare_books`), and the paths then
-    run together (:func:`sim.batchpaths.run_paths`). The tables equal ``simulate``'s; each
+    run together (:func:`run_paths`). The tables equal ``simulate``'s; each
     comes with its point's book.
     """
     draws = [
@@ -255,7 +256,7 @@ def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) ->
     """The runs table of ``runs`` paths simulated here with a prepared policy book.
 
     The same rows as ``simulate(game.scenario, runs, rng_seed).runs``, without the event
-    log: the paths advance together, epoch by epoch (:func:`sim.batchpaths.simulate_paths`),
+    log: the paths advance together, epoch by epoch (:func:`simulate_paths`),
     instead of one SimPy model each. (A sweep uses :func:`simulate_points`, which also
     pre-solves only what its paths reach.)
     """

@@ -46,7 +46,11 @@ elif not CHROMIUM.is_file():
 else:
     _missing = ""
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(_missing), reason=_missing)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(_missing), reason=_missing),
+]
 
 
 @pytest.fixture(scope="module")

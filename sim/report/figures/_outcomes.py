@@ -169,7 +169,6 @@ def outcome_probabilities(info: Mapping[str, Any], summary: Mapping[str, Any]) -
     One bar per outcome in its colour, the interval as an error bar and in numbers at the
     right; the observed outcome's bar has a black outline and a star with ``observed``.
     """
-    palette = colours(info)["outcomes"]
     observed = (info.get("observed") or {}).get("outcome")
     ids = [o["id"] for o in info["outcomes"]]
     labels = [
@@ -179,23 +178,8 @@ def outcome_probabilities(info: Mapping[str, Any], summary: Mapping[str, Any]) -
     stats = [summary["outcomes"][i] for i in ids]
     p = np.array([s["probability"] for s in stats])
     lo, hi = (np.array([s["ci95"][k] for s in stats]) for k in (0, 1))
-    fig = go.Figure(
-        go.Bar(
-            x=p,
-            y=labels,
-            orientation="h",
-            marker={
-                "color": [palette[i] for i in ids],
-                "line": {"color": INK, "width": [3 if i == observed else 0 for i in ids]},
-            },
-            error_x={"type": "data", "array": hi - p, "arrayminus": p - lo, "color": INK},
-            customdata=np.column_stack([[s["count"] for s in stats], lo, hi]),
-            hovertemplate="%{y}<br>probability %{x:.3f}, 95% interval "
-            "[%{customdata[1]:.3f}, %{customdata[2]:.3f}] (%{customdata[0]} paths)"
-            "<extra></extra>",
-            showlegend=False,
-        )
-    )
+    bars = _outcome_bars(info, ids, labels, stats, (p, lo, hi))
+    fig = go.Figure(bars)
     fig.add_trace(
         go.Scatter(
             x=hi + 0.02,
@@ -217,6 +201,35 @@ def outcome_probabilities(info: Mapping[str, Any], summary: Mapping[str, Any]) -
     fig.update_yaxes(title_text="outcome", autorange="reversed")
     return apply_style(
         fig, f"Outcomes of {summary['runs']} simulated paths", 200 + 85 * len(ids), bottom=110
+    )
+
+
+def _outcome_bars(
+    info: Mapping[str, Any],
+    ids: list[str],
+    labels: list[str],
+    stats: list[Mapping[str, Any]],
+    bounds: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> go.Bar:
+    """One bar per outcome in its colour, the observed one outlined, the interval as an
+    error bar; ``bounds`` holds the probabilities and their intervals' ends."""
+    palette = colours(info)["outcomes"]
+    observed = (info.get("observed") or {}).get("outcome")
+    p, lo, hi = bounds
+    return go.Bar(
+        x=p,
+        y=labels,
+        orientation="h",
+        marker={
+            "color": [palette[i] for i in ids],
+            "line": {"color": INK, "width": [3 if i == observed else 0 for i in ids]},
+        },
+        error_x={"type": "data", "array": hi - p, "arrayminus": p - lo, "color": INK},
+        customdata=np.column_stack([[s["count"] for s in stats], lo, hi]),
+        hovertemplate="%{y}<br>probability %{x:.3f}, 95% interval "
+        "[%{customdata[1]:.3f}, %{customdata[2]:.3f}] (%{customdata[0]} paths)"
+        "<extra></extra>",
+        showlegend=False,
     )
 
 

@@ -12,23 +12,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 __all__ = [
-    "DEFAULT_OUTCOME_COLOUR",
     "FAINT",
-    "FONT",
     "INK",
     "LIGHT",
     "LINEAR_BINS",
     "LOG_BINS",
     "OKABE_ITO",
-    "OUTCOME_COLOURS",
-    "PAYOFF_UNIT",
     "PLAY",
-    "PLAYER_COLOURS",
     "SAMPLE_PATHS",
     "STEP",
     "SUPPORT_TOLERANCE",
-    "TEMPLATE",
-    "WRAP",
     "apply_style",
     "clock",
     "colours",

@@ -1,7 +1,7 @@
 """Interactive figures of a sweep: plain data in, ``plotly.graph_objects.Figure`` out.
 
-Like :mod:`sim.figures`, this module reads results only (plotly, numpy, pandas; never the
-model) and neither shows nor writes anything. :mod:`sim.sweep_report` picks the figures.
+Like :mod:`sim.report.figures`, this module reads results only (plotly, numpy, pandas; never the
+model) and neither shows nor writes anything. :mod:`sim.report._sweep` picks the figures.
 
 The data it takes:
 
@@ -12,7 +12,7 @@ The data it takes:
 ``outcomes``
     ``[{"id", "name", "default"}, ...]`` in the scenario's order (``info["outcomes"]``).
 ``colours``
-    Outcome id -> colour, as ``sim.figures.colours(info)["outcomes"]``.
+    Outcome id -> colour, as ``sim.report.figures.colours(info)["outcomes"]``.
 ``units``
     Parameter name -> unit, for the axis titles (a name without one is shown bare).
 ``sensitivity``
