@@ -23,6 +23,7 @@ from sim.equilibria import (
     StaticAnalysis,
     analyse,
     logit_branch,
+    logit_qre,
     select,
 )
 from sim.equilibria import solve as solve_game
@@ -217,8 +218,8 @@ def _result(game: Game, k: int, policy: Policy, own_method: bool) -> SolveResult
     eqs = solve_game(A, B, config.method) if own_method else game.equilibria(A, B)
     selection = None if config.selection == "all" else select(eqs, config.selection, A, B)
     lam = game.precision
+    qre = None if lam is None else logit_qre(A, B, lam)  # as the induction solved it
     branch = None if lam is None else logit_branch(A, B, lam)
-    qre = None if branch is None else branch.qre
     return SolveResult(scenario, game, k, A, B, eqs, selection, analyse(A, B), policy, qre, branch)
 
 

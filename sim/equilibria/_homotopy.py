@@ -278,6 +278,7 @@ class _State:
     h: FloatArray
     target: FloatArray
     sign: FloatArray
+    longest: float
 
     def keep(self, mask: BoolArray) -> _State:
         return _State(
@@ -288,11 +289,15 @@ class _State:
             self.h[mask],
             self.target[mask],
             self.sign[mask],
+            self.longest,
         )
 
 
-def trace(payoffs: Games, target: FloatArray, record: bool = False) -> Traced:
-    """Every game's principal branch from lambda = 0 to the first point at ``target`` (G,)."""
+def trace(
+    payoffs: Games, target: FloatArray, record: bool = False, longest: float = np.inf
+) -> Traced:
+    """Every game's principal branch from lambda = 0 to the first point at ``target`` (G,),
+    with steps no longer than ``longest`` (to record a branch with points close together)."""
     G, d = len(target), payoffs.size
     out = Traced(
         z=np.zeros((G, d)),
@@ -312,7 +317,8 @@ def trace(payoffs: Games, target: FloatArray, record: bool = False) -> Traced:
     t[:, -1] = 1.0
     sub = payoffs.take(start)
     t, sign = _tangent(sub, u, t)
-    state = _State(start, sub, u, t, np.full(start.size, FIRST_STEP), target[start], sign)
+    h = np.full(start.size, min(FIRST_STEP, longest))
+    state = _State(start, sub, u, t, h, target[start], sign, longest)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for _ in range(MAX_STEPS):
             state = _step(state, out, record)
@@ -353,7 +359,7 @@ def _advance(s: _State, h: FloatArray, arrived: BoolArray, out: Traced, record: 
     """The next step lengths (aimed at the target, no further); the games that ``arrived``
     polished, those whose step fell below :data:`MIN_STEP` stopped; the games that go on."""
     ahead = np.where(s.t[:, -1] > 0, (s.target - s.u[:, -1]) / s.t[:, -1], np.inf)
-    s.h = np.minimum(h, np.where(ahead > 0, ahead, np.inf))
+    s.h = np.minimum(np.minimum(h, s.longest), np.where(ahead > 0, ahead, np.inf))
     stuck = ~arrived & ~(s.h >= MIN_STEP)
     if arrived.any():
         _finish(s, arrived, out, record)

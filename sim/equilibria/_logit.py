@@ -70,6 +70,9 @@ LIMIT_TOL = 1e-3
 #: to within this, relative to its payoff range, is symmetric: its branch is followed on the
 #: symmetric line (see :func:`logit_qre_arrays`).
 SYMMETRY_TOL = 1e-9
+#: The longest step (arc length in log-odds and lambda) of a branch :func:`logit_branch`
+#: records, so that its points lie close enough together to draw.
+BRANCH_STEP = 0.25
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,7 +241,7 @@ def _solved(
         if not games.size:
             continue
         payoffs = Games.of(a[games], b[games], kind)
-        traced = trace(payoffs, target[games], record)
+        traced = trace(payoffs, target[games], record, BRANCH_STEP if record else np.inf)
         x[games], y[games] = payoffs.strategies(traced.z)
         lam[games], steps[games], turns[games] = traced.lam, traced.steps, traced.turns
         converged[games] = traced.converged
@@ -286,7 +289,8 @@ def logit_qre(A: ArrayLike, B: ArrayLike, lam: float) -> QRE:
 
 def logit_branch(A: ArrayLike, B: ArrayLike, lam: float) -> Branch:
     """The principal branch of the game (A, B) from lambda = 0 to its QRE at ``lam``: every
-    point the path-following accepted, the polished QRE last.
+    point the path-following accepted (with steps of at most :data:`BRANCH_STEP`), the
+    polished QRE last.
 
     >>> from sim.equilibria import logit_branch
     >>> b = logit_branch([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], 5.0)  # matching pennies
