@@ -70,7 +70,8 @@ MIN_STEP = 1e-10
 MAX_STEPS = 5000
 #: A point within this of the target lambda, relative to ``1 + target``, ends the trace.
 TARGET_TOL = 1e-3
-#: The polish at the target lambda stops when its correction (max norm) is below this.
+#: The polish at the target lambda stops when its correction (max norm) is below this, times
+#: the largest log-odds (at least 1).
 POLISH_TOL = 1e-12
 #: Most polishing iterations.
 MAX_POLISH = 20
@@ -244,7 +245,7 @@ def _polish(g: Games, z: FloatArray, lam: FloatArray) -> tuple[FloatArray, BoolA
         d = _solve(J[:, :, :-1], -F)
         step = np.abs(d).max(axis=1, initial=0.0)
         z = np.where((~done & np.isfinite(step))[:, None], z + d, z)
-        done |= step <= POLISH_TOL
+        done |= step <= POLISH_TOL * np.maximum(1.0, np.abs(z).max(axis=1, initial=0.0))
         if done.all():
             break
     return z, done & np.isfinite(z).all(axis=1)

@@ -357,9 +357,15 @@ def _payoff_dominant_many(
     return index, reasons
 
 
+def _only_found(method: str) -> str:
+    return f"the only equilibrium {method} found (not traced)"
+
+
 def _logit_limit(
     eqs: tuple[Equilibrium, ...], A: FloatArray, B: FloatArray, method: str
 ) -> tuple[int, str]:
+    if len(eqs) == 1:
+        return 0, _only_found(method)
     found = EquilibriumArrays.from_sets([EquilibriumSet(eqs, method)], *A.shape)
     index, reasons = limit_selection(found, np.zeros(1, np.intp), A[None], B[None])
     return int(index[0]), reasons[0]
@@ -406,7 +412,7 @@ RULES: Mapping[str, Rule] = MappingProxyType(
             "logit_limit",
             "the limit of the logit QRE's principal branch as the precision grows",
             _logit_limit,
-            only=lambda method: f"the only equilibrium {method} found (not traced)",
+            only=_only_found,
             many=limit_selection,
         ),
         "all": Rule("all", "every equilibrium, for analysis (selects none)", None),
