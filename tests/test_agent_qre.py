@@ -90,7 +90,7 @@ def test_equilibrium_lambda_is_a_number_the_overrides_reach() -> None:
     scenario = _logit(sim.load(WOA, WOA_41), 3.0)
     assert "equilibrium.lambda" in sim.scenario.sweepable(scenario.document)
     assert with_overrides(scenario, {"equilibrium.lambda": 7.5}).precision == 7.5
-    with pytest.raises(sim.ScenarioError, match="equilibrium.lambda: must not be negative"):
+    with pytest.raises(sim.ScenarioError, match=r"equilibrium\.lambda: must not be negative"):
         with_overrides(scenario, {"equilibrium.lambda": -1.0})
 
 

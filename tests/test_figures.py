@@ -434,7 +434,9 @@ def test_the_qre_branch_figure_under_the_logit_concept() -> None:
     doc["equilibrium"] = {**doc["equilibrium"], "concept": "logit", "lambda": 3.0}
     logit = sim.scenario.validate(doc, scenario.path)
     figs = sim.run(logit, runs=30).figures()
-    assert list(figs) == ["timeline", "concession", "outcomes", "stage", "stage_animation", "qre_branch"]
+    assert list(figs) == [
+        "timeline", "concession", "outcomes", "stage", "stage_animation", "qre_branch"
+    ]  # fmt: skip
     fig = figs["qre_branch"]
     lines = [t for t in fig.data if t.mode == "lines+markers"]
     assert [t.name for t in lines] == [
