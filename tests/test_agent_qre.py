@@ -152,3 +152,15 @@ def test_the_war_of_attrition_under_logit_limit_at_400_and_401_epochs() -> None:
     assert reach[400, "max_entropy"] == 0.0
     assert reach[400, "logit_limit"] == pytest.approx(0.222591, abs=1e-6)
     assert abs(reach[400, "logit_limit"] - theory) < 0.001
+
+
+def test_a_sweep_over_lambda_runs_each_point_at_its_own_precision() -> None:
+    scenario = _logit(sim.load(WOA, WOA_41), 1.0)
+    rows = sim.sweep(scenario, {"equilibrium.lambda": [1.0, 30.0]}, runs=400, workers=1)
+    assert rows["equilibrium.lambda"].tolist() == [1.0, 30.0]
+    for point in rows.itertuples():
+        played = with_overrides(scenario, {"equilibrium.lambda": point._2})
+        want = Game.from_scenario(played).policy().outcome_probabilities()["deadline"]
+        assert abs(point.p_deadline - want) <= 4 * math.sqrt(want * (1 - want) / 400) + 0.01
+    low, high = rows["p_deadline"].tolist()
+    assert low < 0.05 < high  # noisy players give in long before the deadline
