@@ -12,6 +12,7 @@ import pytest
 import sim
 from sim.deadline import Game, solve_policies
 from sim.equilibria import logit_qre, select, solve
+from sim.experiments import expand, parse_param
 from sim.scenario import Scenario, validate, with_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,14 +69,18 @@ def test_the_war_of_attrition_at_qre_is_symmetric_and_nears_theory_as_lambda_gro
     assert abs(reach[-1] - nash) < 0.01 < abs(reach[0] - nash)
 
 
-def test_lambda_as_a_parameter_is_settable_and_games_at_two_lambdas_solve_apart() -> None:
-    base = sim.load(WOA, WOA_41)
+def _with_lambda_parameter(base: Scenario) -> Scenario:
+    """``base`` played at logit QRE with lambda the parameter ``qre.lambda`` (2, in [0, 50])."""
     doc = dict(base.document)
     doc["parameters"] = {
         **doc["parameters"],
         "qre.lambda": {"value": 2.0, "range": [0.0, 50.0], "assumption": "A test precision."},
     }
-    scenario = _logit(validate(doc, base.path), "qre.lambda")
+    return _logit(validate(doc, base.path), "qre.lambda")
+
+
+def test_lambda_as_a_parameter_is_settable_and_games_at_two_lambdas_solve_apart() -> None:
+    scenario = _with_lambda_parameter(sim.load(WOA, WOA_41))
     low, high = scenario, with_overrides(scenario, {"qre.lambda": 20.0})
     assert (low.precision, high.precision) == (2.0, 20.0)
     games = [Game.from_scenario(s) for s in (low, high)]
@@ -164,3 +169,18 @@ def test_a_sweep_over_lambda_runs_each_point_at_its_own_precision() -> None:
         assert abs(point.p_deadline - want) <= 4 * math.sqrt(want * (1 - want) / 400) + 0.01
     low, high = rows["p_deadline"].tolist()
     assert low < 0.05 < high  # noisy players give in long before the deadline
+
+
+def test_a_sampled_design_draws_lambda_and_each_point_plays_its_draw() -> None:
+    """lambda as a parameter is drawn like any other: a Latin hypercube over its range."""
+    scenario = _with_lambda_parameter(sim.load(WOA, WOA_41))
+    spec = "qre.lambda=0.5:50"
+    rows = sim.sweep(scenario, [spec], design="lhs", samples=3, runs=400, rng_seed=3, workers=1)
+    drawn = expand([parse_param(spec)], "lhs", 3, rng_seed=3)["qre.lambda"].tolist()
+    assert rows["qre.lambda"].tolist() == drawn and len(set(drawn)) == 3
+    assert all(0.5 <= lam <= 50.0 for lam in drawn)
+    for lam, p in zip(drawn, rows["p_deadline"].tolist(), strict=True):
+        played = with_overrides(scenario, {"qre.lambda": lam})
+        assert played.precision == lam
+        want = Game.from_scenario(played).policy().outcome_probabilities()["deadline"]
+        assert abs(p - want) <= 4 * math.sqrt(want * (1 - want) / 400) + 0.01

@@ -19,8 +19,10 @@ One step, for every game still tracing, with its own step length ``h``:
    (the system ``[J; t'] d = [-F; 0]``), until the correction is below
    :data:`CORRECTOR_TOL`. The step is rejected (``h`` halved) when the first correction
    exceeds :data:`MAX_DISTANCE`, a correction fails to contract by :data:`MAX_CONTRACTION`,
-   the corrector needs more than :data:`MAX_CORRECTIONS` iterations, or the new tangent
-   turns by more than ``arccos(MIN_COSINE)``;
+   the corrector needs more than :data:`MAX_CORRECTIONS` iterations, the new tangent
+   turns by more than ``arccos(MIN_COSINE)``, or the branch's orientation (the sign of
+   ``det [J; t']``) changes: a jump onto another branch passing close by, or a bifurcation
+   point crossed, taken as the latter once the step is below :data:`BIFURCATION_STEP`;
 3. the new tangent solves ``[J; t'] t_new = e`` (so that it keeps the orientation), and the
    step length adapts to how hard the corrector worked, growing by at most
    :data:`MAX_GROWTH` a step (Gambit's rule).
@@ -30,7 +32,9 @@ aims at the target, a step that overshoots it by more than :data:`TARGET_TOL` is
 shorter (secant rule on the arc length), and the point reached is then polished by Newton's
 method at the target lambda exactly (:data:`POLISH_TOL`). A game whose step falls below
 :data:`MIN_STEP`, or that takes more than :data:`MAX_STEPS` steps, stops where it is and is
-reported as not converged.
+reported as not converged. In symmetric games (:class:`Games` ``symmetric``) only the row
+player's log-odds are unknowns: the branch is followed on the symmetric line. The details and
+the checks: ``docs/qre.md``.
 """
 
 from __future__ import annotations
