@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.equilibria import FULL, QUICK, SHAPE, enumeration_rows
-from benchmarks.paths import FULL_RUN, PATHS_PER_CORE_TARGET, QUICK_RUN, SKELETON_FACTOR, run_rows
+from benchmarks.paths import (
+    FULL_RUN,
+    PATHS_PER_CORE_TARGET,
+    QUICK_RUN,
+    SCENARIO,
+    SKELETON_FACTOR,
+    run_rows,
+)
+from benchmarks.qre import FULL_QRE, MAX_SLOWDOWN, QUICK_QRE, qre_rows
 from benchmarks.report import Row, format_table, write_json
 from benchmarks.sweeps import (
     FULL_SWEEP,
@@ -22,11 +30,12 @@ from benchmarks.sweeps import (
     sweep_row,
     sweep_settings,
 )
+from sim.scenario import load
 
 #: Seed of the random games and of the simulated paths, so that every run times the same.
 DEFAULT_RNG_SEED = 2019
 
-PARTS = ("enumeration", "run", "sweep")
+PARTS = ("enumeration", "run", "qre", "sweep")
 
 DESCRIPTION = """\
 Time negsim against the baselines and targets of the performance issue (#7), each
@@ -50,6 +59,12 @@ parts (all by default; choose with --only or --skip):
                scenarios/gsomia-2019.toml --runs 10000` (one process, the default), as a
                subprocess (start-up, writing and the report included). Also counts the
                SimPy events a path schedules. (20-30 s; quick 15 s)
+  qre          the GSOMIA scenario played at logit QRE ([equilibrium] concept = "logit")
+               against Nash play: simulate(runs=10000, workers=1), compiling and
+               pre-solving included, alternately under each concept, the fastest of two
+               each; target: no more than 2x the time of Nash play at lambda 10, and rows
+               without a target at lambda 1 and 100 (about 2 minutes; quick: 1000 paths
+               at lambda 10, 15 s)
   sweep        sim.sweep over a 50x50 grid of us.pressure_scale x korea.us_cost (their
                declared ranges), 200 runs a point, 2 workers, into a temporary directory,
                against the target of 120 s; at the time of writing it takes about
@@ -140,6 +155,19 @@ def _run(args: argparse.Namespace) -> Part:
     return Part(heading, rows, settings)
 
 
+def _qre(args: argparse.Namespace) -> Part:
+    sizes = QUICK_QRE if args.quick else FULL_QRE
+    rows = qre_rows(load(SCENARIO), sizes, args.rng_seed, say)
+    heading = (
+        f"scenarios/gsomia-2019.toml at logit QRE against Nash play, rng_seed={args.rng_seed}; "
+        f"{sizes.runs} paths a call, one core; target: <= {MAX_SLOWDOWN:g}x the time of Nash "
+        "play (a ratio >= 0.5x)"
+    )
+    sized = {**sizes.__dict__, "lambdas": list(sizes.lambdas)}
+    settings = {"sizes": sized, "rng_seed": args.rng_seed}
+    return Part(heading, rows, settings)
+
+
 def _sweep(args: argparse.Namespace) -> Part:
     size = QUICK_SWEEP if args.quick else FULL_SWEEP
     say(f"sweep: {size.points} points x {size.runs} runs on {size.workers} workers")
@@ -157,6 +185,7 @@ def _sweep(args: argparse.Namespace) -> Part:
 RUNNERS: dict[str, Callable[[argparse.Namespace], Part]] = {
     "enumeration": _enumeration,
     "run": _run,
+    "qre": _qre,
     "sweep": _sweep,
 }
 

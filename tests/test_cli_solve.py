@@ -69,3 +69,48 @@ def test_bad_input_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- the logit concept
+
+
+def test_logit_concept_prints_the_qre_and_its_branch(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["solve", GSOMIA, "--epoch", "55", "--concept", "logit", "--lambda", "10"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "logit QRE at lambda 10: korea: terminate=0.119 suspend=0.881" in out
+    assert "principal branch from lambda 0" in out and "Nash equilibria of the stage game" in out
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data)[-3:] == ["concept", "qre", "branch"]
+    assert data["qre"]["row"] == pytest.approx([0.119299593, 0.880694996, 5.41113e-06], abs=1e-8)
+    assert data["branch"][-1]["row"] == pytest.approx(data["qre"]["row"], abs=1e-10)
+    assert data["path"][0]["reason"].startswith("logit QRE at lambda 10 on the principal branch")
+
+
+def test_logit_path_output(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["solve", WOA, "--set", "schedule.epochs=41", "--concept", "logit", "--lambda", "3"]
+    assert main([*args, "--path"]) == 0
+    out = capsys.readouterr().out
+    assert "logit QRE path from epoch 0" in out and "outcomes along the path" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--concept", "logit"], "equilibrium.lambda: concept 'logit' needs the precision lambda"),
+        (["--concept", "logit", "--lambda", "-2"], "equilibrium.lambda: must not be negative"),
+    ],
+)
+def test_logit_errors_are_one_clear_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", WOA, *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_an_unknown_concept_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["solve", WOA, "--concept", "qre"])
+    assert stop.value.code == 2 and "invalid choice: 'qre'" in capsys.readouterr().err

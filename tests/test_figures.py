@@ -426,3 +426,26 @@ def test_scenario_text_is_escaped_in_the_figures(hostile: tuple[report.ReportDat
 def test_escape() -> None:
     assert F.escape("<b>a & b</b>") == "&lt;b&gt;a &amp; b&lt;/b&gt;"
     assert F.escape('it\'s "fine"') == 'it\'s "fine"'
+
+
+def test_the_qre_branch_figure_under_the_logit_concept() -> None:
+    scenario = sim.load(WAR, SMALL)
+    doc = dict(scenario.document)
+    doc["equilibrium"] = {**doc["equilibrium"], "concept": "logit", "lambda": 3.0}
+    logit = sim.scenario.validate(doc, scenario.path)
+    figs = sim.run(logit, runs=30).figures()
+    assert list(figs) == [
+        "timeline", "concession", "outcomes", "stage", "stage_animation", "qre_branch"
+    ]  # fmt: skip
+    fig = figs["qre_branch"]
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    assert [t.name for t in lines] == [
+        "Player A: wait", "Player A: concede", "Player B: wait", "Player B: concede"
+    ]  # fmt: skip
+    assert lines[0].x[0] == 0.0 and lines[0].x[-1] == 3.0 and lines[0].y[0] == 0.5
+    assert list(lines[0].marker.size)[-1] > 0 and set(list(lines[0].marker.size)[:-1]) == {0}
+    assert fig.layout.xaxis.title.text == "precision lambda (1 / payoff unit)"
+    nash = sim.run(scenario, runs=30).figures()
+    assert "qre_branch" not in nash
+    with pytest.raises(ValueError, match="logit concept"):
+        F.qre_branch(report.scenario_info(scenario), sim.solve(scenario).to_dict())

@@ -74,7 +74,9 @@ def test_negsim_run_writes_the_report(run_dir: Path) -> None:
     for section in ("summary", "backtest", "parameters", "provenance"):
         assert f'<section id="{section}">' in html
     divs = re.findall(r'<div id="(fig-[a-z_]+)" class="plotly-graph-div"', html)
-    assert divs == [f"fig-{n}" for n in TITLES if n != "comparison"]
+    assert divs == [
+        f"fig-{n}" for n in TITLES if n not in ("comparison", "qre_branch")
+    ]  # qre_branch: logit only
     summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     for oid, o in summary["outcomes"].items():
         lo, hi = o["ci95"]

@@ -7,11 +7,12 @@ import json
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from rich.table import Table
 
 from sim.cli.common import add_command, add_set_argument, overrides, stdout
 from sim.deadline import SolveResult, path_records, solve
-from sim.equilibria import METHODS, RULES
+from sim.equilibria import METHODS, QRE, RULES, Branch
 from sim.errors import SimError
 
 __all__ = ["add_parser", "main"]
@@ -25,6 +26,11 @@ best responses; degenerate games flagged), the selected one and why, and the sta
 analysis: pure equilibria, dominated actions and iterated elimination, Pareto-efficient
 profiles, maxmin values, the Nash bargaining point, risk dominance (2x2).
 --path prints the equilibrium path of the whole deadline game instead.
+
+--concept logit --lambda L plays the deadline game at each epoch's logit quantal
+response equilibrium (precision L, in 1 / payoff units) and prints the stage game's
+QRE and the principal branch that leads to it from uniform play at lambda = 0, then
+the stage game's Nash equilibria for comparison (docs/qre.md).
 """
 
 EPILOG = """\
@@ -33,11 +39,15 @@ examples:
   negsim solve scenarios/gsomia-2019.toml --at 2019-11-22T12:00+09:00
   negsim solve scenarios/gsomia-2019.toml --epoch 40 --rule all --method vertex_enumeration
   negsim solve scenarios/war-of-attrition-deadline.toml --path
+  negsim solve scenarios/gsomia-2019.toml --epoch 55 --concept logit --lambda 10
+  negsim solve scenarios/war-of-attrition-deadline.toml --set schedule.epochs=400 \
+      --rule logit_limit --path
   negsim solve scenarios/gsomia-2019.toml --json | python -m json.tool
 
 --json prints one object (documented in docs/outputs.md): scenario, epoch, hours,
 datetime, hours_before_deadline, pressure, players, stage_game, equilibria, selected,
-analysis, path (one record per epoch), path_outcomes.
+analysis, path (one record per epoch), path_outcomes; under the logit concept also
+concept, qre and branch.
 """
 
 
@@ -62,6 +72,20 @@ def add_parser(sub: Any) -> None:
         help="override the selection rule: "
         + "; ".join(f"{r.name}: {r.description}" for r in RULES.values()),
     )
+    p.add_argument(
+        "--concept",
+        choices=["nash", "logit"],
+        help="override the solution concept: nash (the selected Nash equilibrium) or logit "
+        "(the logit QRE on the principal branch; needs a precision, --lambda or the file's)",
+    )
+    p.add_argument(
+        "--lambda",
+        dest="lam",
+        type=float,
+        metavar="L",
+        help="the logit precision lambda (>= 0, in 1 / payoff units): 0 is uniform play, "
+        "larger is closer to best responses",
+    )
     p.add_argument("--path", action="store_true", help="print the equilibrium path")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(handler=main)
@@ -84,6 +108,8 @@ def main(args: argparse.Namespace) -> int:
         overrides=overrides(args.overrides),
         method=args.method,
         rule=args.rule,
+        concept=args.concept,
+        lam=args.lam,
     )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
@@ -118,6 +144,8 @@ def _print_stage(r: SolveResult) -> None:
         ]
         table.add_row(a, *cells)
     stdout.print(table)
+    if r.qre is not None and r.branch is not None:
+        _print_qre(r, r.qre, r.branch)
     eqs = r.equilibria
     flags = ", ".join(eqs.flags) or "none"
     stdout.print(
@@ -134,6 +162,33 @@ def _print_stage(r: SolveResult) -> None:
     if r.selection is not None:
         stdout.print(f"  {r.selection.reason}")
     _print_analysis(r)
+
+
+#: Points of the principal branch ``negsim solve`` prints (spread over it, the QRE last).
+BRANCH_ROWS = 8
+
+
+def _print_qre(r: SolveResult, q: QRE, b: Branch) -> None:
+    row, col = r.scenario.players
+    stdout.print(
+        f"[bold]logit QRE[/bold] at lambda {q.lam:g}: "
+        f"{row.id}: {_fmt(q.row.tolist(), row.actions)} | "
+        f"{col.id}: {_fmt(q.col.tolist(), col.actions)} | "
+        f"payoffs {q.row_payoff:.3f}, {q.col_payoff:.3f}"
+    )
+    stdout.print(f"  {q.reason}")
+    shown = min(BRANCH_ROWS, len(b.lam))
+    table = Table(title=f"principal branch from lambda 0 ({len(b.lam)} points, {shown} shown)")
+    for name in ("lambda", row.id, col.id):
+        table.add_column(name, justify="right" if name == "lambda" else "left")
+    for i in np.unique(np.linspace(0, len(b.lam) - 1, BRANCH_ROWS).round().astype(int)):
+        table.add_row(
+            f"{b.lam[i]:.4g}",
+            _fmt(b.row[i].tolist(), row.actions),
+            _fmt(b.col[i].tolist(), col.actions),
+        )
+    stdout.print(table)
+    stdout.print("[bold]Nash equilibria of the stage game[/bold], for comparison:")
 
 
 def _print_analysis(r: SolveResult) -> None:
@@ -172,7 +227,8 @@ def _print_analysis(r: SolveResult) -> None:
 
 def _print_path(r: SolveResult) -> None:
     row, col = r.scenario.players
-    table = Table(title=f"{r.scenario.meta.name}: equilibrium path from epoch {r.path.first}")
+    what = "logit QRE path" if r.qre is not None else "equilibrium path"
+    table = Table(title=f"{r.scenario.meta.name}: {what} from epoch {r.path.first}")
     for name in ("epoch", "datetime", "h left", "pressure", row.id, col.id, "P(end)", "values"):
         table.add_column(name, justify="left" if name in (row.id, col.id) else "right")
     for rec in path_records(r.game, r.path):

@@ -1,5 +1,6 @@
-"""A compiled model made ready to solve: its stage-game solver and selection rule, and the
-deadline game's policies from any epoch and observed pressure."""
+"""A compiled model made ready to solve: its stage-game solver and selection rule (or, under
+the logit concept, its QRE solver), and the deadline game's policies from any epoch and
+observed pressure."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from numpy.typing import NDArray
 
 from sim.deadline._induction import Block, Starts, solve_deadlines
 from sim.deadline._policy import Policy
-from sim.equilibria import EquilibriumSet, StageSolver, make_solver
+from sim.equilibria import (
+    EquilibriumSet,
+    QuantalSolver,
+    StageSolver,
+    make_logit_solver,
+    make_solver,
+)
 from sim.model import Model, PayoffModel, PressureModel, Schedule, compile_model, structure
 from sim.scenario import Scenario
 
@@ -22,10 +29,15 @@ FloatArray = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Game:
-    """A scenario's compiled :class:`~sim.model.Model` with the solver of its stage games."""
+    """A scenario's compiled :class:`~sim.model.Model` with the solver of its stage games.
+
+    ``solver`` finds a stage game's Nash equilibria; ``quantal``, under the logit concept,
+    its logit QRE at the scenario's precision, which the backward induction then plays.
+    """
 
     model: Model
     solver: StageSolver
+    quantal: QuantalSolver | None = None
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, batched: bool = True) -> Game:
@@ -37,7 +49,9 @@ class Game:
         """The game of a compiled model, its stage games solved by the scenario's method."""
         config = model.scenario.equilibrium
         shape = model.payoffs.shape
-        return cls(model, make_solver(config.method, config.tolerance, shape, batched))
+        solver = make_solver(config.method, config.tolerance, shape, batched)
+        lam = model.scenario.precision
+        return cls(model, solver, None if lam is None else make_logit_solver(lam))
 
     @property
     def scenario(self) -> Scenario:
@@ -87,9 +101,16 @@ class Game:
         return self.payoffs, np.array(paths), np.array(ends)
 
     @property
-    def induction(self) -> tuple[Schedule, StageSolver, str]:
-        """The schedule, stage-game solver and selection rule a backward induction uses."""
-        return self.schedule, self.solver, self.scenario.equilibrium.selection
+    def precision(self) -> float | None:
+        """The logit precision lambda under the logit concept, else ``None``."""
+        return self.scenario.precision
+
+    @property
+    def induction(self) -> tuple[Schedule, StageSolver | QuantalSolver, str]:
+        """The schedule, stage-game solver (the QRE solver under the logit concept) and
+        selection rule a backward induction uses."""
+        solver = self.solver if self.quantal is None else self.quantal
+        return self.schedule, solver, self.scenario.equilibrium.selection
 
     def stage(self, epoch: int, policy: Policy | None = None) -> tuple[FloatArray, FloatArray]:
         """The stage game at live epoch ``epoch`` with the continuation value of ``policy``
@@ -163,6 +184,7 @@ def _solved_alike(game: Game) -> tuple[object, ...]:
         s.window_hours,
         s.discount_per_day,
         game.scenario.equilibrium,
+        game.precision,
         getattr(game.solver, "func", game.solver),  # batched or game by game
         payoffs.outcome_ids,
         payoffs.outcome_of_cell.shape,

@@ -4,7 +4,9 @@ At each live epoch t_0 < ... < t_{L-1} the players play the stage game; agreemen
 the game with their payoffs, the others continue to the next epoch with the discounted
 continuation value; after the last live epoch (the last one whose decisions can take effect
 before the deadline) the default outcome applies at the deadline. The selection rule picks
-one (possibly mixed) equilibrium per epoch.
+one (possibly mixed) equilibrium per epoch; under the logit concept each epoch's stage game
+is played at its logit QRE instead (an agent QRE: the continuation values are those of the
+next epoch's QRE).
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.deadline._policy import Policy
-from sim.equilibria import RULES, EquilibriumArrays, StageSolver, select_many
+from sim.equilibria import (
+    RULES,
+    EquilibriumArrays,
+    QREArrays,
+    QuantalSolver,
+    StageSolver,
+    select_many,
+)
 from sim.errors import SimError
 from sim.model import PayoffModel, Schedule, stack_models
 
@@ -34,13 +43,17 @@ Starts = Sequence[int] | NDArray[np.integer[Any]]
 #: One payoff model's pressure forecasts: the model, (G, L) pressure, (G,) at the deadline.
 Block = tuple[PayoffModel, FloatArray, FloatArray]
 
+#: What solves each epoch's stage games: Nash equilibria (then selected by the rule) or
+#: logit QREs (played as they are).
+Solver = StageSolver | QuantalSolver
+
 
 def solve_deadline(
     model: PayoffModel,
     schedule: Schedule,
     pressure: FloatArray,
     deadline_pressure: FloatArray,
-    solver: StageSolver,
+    solver: Solver,
     rule: str,
     first: int = 0,
 ) -> list[Policy]:
@@ -53,7 +66,8 @@ def solve_deadline(
     deadline_pressure:
         (G,) pressure at the deadline, for the default outcome.
     solver, rule:
-        How stage games are solved and which equilibrium is selected.
+        How stage games are solved and which equilibrium is selected: a Nash solver's
+        equilibria are selected by ``rule``; a QRE solver's QREs are played as they are.
     first:
         The epoch to solve from (receding horizon); earlier epochs are not solved.
     """
@@ -63,7 +77,7 @@ def solve_deadline(
 def solve_deadlines(
     blocks: Sequence[Block],
     schedule: Schedule,
-    solver: StageSolver,
+    solver: Solver,
     rule: str,
     first: int = 0,
     starts: Sequence[Starts | None] | None = None,
@@ -144,7 +158,7 @@ def _row_starts(
 def _induct(
     model: PayoffModel,
     schedule: Schedule,
-    solver: StageSolver,
+    solver: Solver,
     rule: str,
     pressure: FloatArray,
     value: FloatArray,
@@ -165,7 +179,11 @@ def _induct(
         elapsed, discount = times[k] / schedule.window_hours, schedule.discount_per_day ** days[k]
         rows = None if which is None else which[:n]
         A, B = model.stage(k, elapsed, pressure[:n, k], days[k], value[:n], discount, which=rows)
-        step = _Step.solve(model, solver(A, B), rule, A, B)
+        found = solver(A, B)
+        if isinstance(found, QREArrays):
+            step = _Step.quantal(model, found)
+        else:
+            step = _Step.solve(model, found, rule, A, B)
         steps.append(step)
         value = step.value
     steps.reverse()
@@ -222,6 +240,19 @@ class _Step:
             degenerate=found.degenerate,
             count=found.counts.astype(np.int64),
             reasons=reasons,
+        )
+
+    @classmethod
+    def quantal(cls, model: PayoffModel, found: QREArrays) -> _Step:
+        """The epoch played at each game's logit QRE (one, on the principal branch)."""
+        return cls(
+            row=found.row,
+            col=found.col,
+            value=np.stack((found.row_payoff, found.col_payoff), axis=1),
+            agree=_agreement(model, found.row, found.col),
+            degenerate=np.zeros(len(found), dtype=bool),
+            count=np.ones(len(found), dtype=np.int64),
+            reasons=found.reasons(),
         )
 
 

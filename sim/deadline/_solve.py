@@ -1,5 +1,6 @@
 """``sim.solve``: one stage game of a scenario, all its equilibria, the selected one, the
-static analysis, and the equilibrium path of the whole deadline game."""
+static analysis, and the equilibrium path of the whole deadline game; under the logit
+concept also the stage game's logit QRE and the principal branch that leads to it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,17 @@ from numpy.typing import NDArray
 
 from sim.deadline._game import Game
 from sim.deadline._policy import Policy
-from sim.equilibria import EquilibriumSet, Selection, StaticAnalysis, analyse, select
+from sim.equilibria import (
+    QRE,
+    Branch,
+    EquilibriumSet,
+    Selection,
+    StaticAnalysis,
+    analyse,
+    logit_branch,
+    logit_qre,
+    select,
+)
 from sim.equilibria import solve as solve_game
 from sim.errors import ArgumentError, SimError
 from sim.scenario import Scenario, load, validate, with_overrides
@@ -33,7 +44,10 @@ FloatArray = NDArray[np.float64]
 class SolveResult:
     """The stage game at one epoch and the deadline game's equilibrium path.
 
-    ``to_dict()`` gives the documented JSON of ``negsim solve --json`` (docs/outputs.md).
+    Under the logit concept ``qre`` is the stage game's logit QRE (the one the path plays at
+    this epoch) and ``branch`` the principal branch from lambda = 0 to it; both are ``None``
+    under the Nash concept. ``to_dict()`` gives the documented JSON of ``negsim solve
+    --json`` (docs/outputs.md).
     """
 
     scenario: Scenario
@@ -45,6 +59,8 @@ class SolveResult:
     selection: Selection | None
     analysis: StaticAnalysis
     path: Policy
+    qre: QRE | None = None
+    branch: Branch | None = None
 
     @property
     def hours(self) -> float:
@@ -59,7 +75,7 @@ class SolveResult:
 
     def to_dict(self) -> dict[str, Any]:
         s, sch = self.scenario, self.game.schedule
-        return {
+        out = {
             "scenario": s.meta.id,
             "epoch": self.epoch,
             "live_epochs": sch.live,
@@ -87,6 +103,9 @@ class SolveResult:
             "path": path_records(self.game, self.path),
             "path_outcomes": self.path.outcome_probabilities(),
         }
+        if self.qre is not None and self.branch is not None:
+            out.update(concept="logit", qre=self.qre.to_dict(), branch=self.branch.to_dict())
+        return out
 
 
 def path_records(game: Game, policy: Policy) -> list[dict[str, Any]]:
@@ -114,12 +133,13 @@ def path_records(game: Game, policy: Policy) -> list[dict[str, Any]]:
     return records
 
 
-def _with_equilibrium(scenario: Scenario, method: str | None, rule: str | None) -> Scenario:
-    if method is None and rule is None:
+def _with_equilibrium(scenario: Scenario, **changes: str | float | None) -> Scenario:
+    """The scenario with some ``[equilibrium]`` keys set (those not ``None``)."""
+    given = {key: value for key, value in changes.items() if value is not None}
+    if not given:
         return scenario
     doc = dict(scenario.document)
-    config = dict(doc.get("equilibrium", {}))
-    config.update({k: v for k, v in (("method", method), ("selection", rule)) if v})
+    config = {**doc.get("equilibrium", {}), **given}
     return validate({**doc, "equilibrium": config}, scenario.path)
 
 
@@ -131,6 +151,8 @@ def solve(
     overrides: Mapping[str, float] | None = None,
     method: str | None = None,
     rule: str | None = None,
+    concept: str | None = None,
+    lam: float | None = None,
 ) -> SolveResult:
     """Solve the stage game at a live epoch (the first by default) and the deadline game.
 
@@ -143,6 +165,16 @@ def solve(
     method, rule:
         Override the scenario's equilibrium method and selection rule. With ``rule="all"``
         every equilibrium is listed and the continuation uses ``payoff_dominant``.
+    concept, lam:
+        Override the scenario's solution concept (``"nash"`` or ``"logit"``) and the logit
+        precision lambda. Under ``"logit"`` the deadline game is played at each epoch's logit
+        QRE, and the result carries the stage game's QRE and its branch.
+
+    Raises
+    ------
+    ScenarioError
+        When the changed scenario is not valid (``"logit"`` without a precision, a negative
+        one, an unknown concept).
 
     Examples
     --------
@@ -157,7 +189,9 @@ def solve(
         scenario = load(scenario, overrides)
     elif overrides:
         scenario = with_overrides(scenario, overrides)
-    scenario = _with_equilibrium(scenario, method, rule)
+    scenario = _with_equilibrium(
+        scenario, method=method, selection=rule, concept=concept, **{"lambda": lam}
+    )
     game = _game(scenario)
     k = _epoch(game, at, epoch)
     return _result(game, k, game.policy(k), method is not None)
@@ -183,15 +217,18 @@ def _result(game: Game, k: int, policy: Policy, own_method: bool) -> SolveResult
     config = scenario.equilibrium
     eqs = solve_game(A, B, config.method) if own_method else game.equilibria(A, B)
     selection = None if config.selection == "all" else select(eqs, config.selection, A, B)
-    return SolveResult(scenario, game, k, A, B, eqs, selection, analyse(A, B), policy)
+    lam = game.precision
+    qre = None if lam is None else logit_qre(A, B, lam)  # as the induction solved it
+    branch = None if lam is None else logit_branch(A, B, lam)
+    return SolveResult(scenario, game, k, A, B, eqs, selection, analyse(A, B), policy, qre, branch)
 
 
 def _game(scenario: Scenario) -> Game:
     """The game of ``scenario``; with the ``all`` rule its continuation uses payoff_dominant."""
     if scenario.equilibrium.selection != "all":
         return Game.from_scenario(scenario)
-    game = Game.from_scenario(_with_equilibrium(scenario, None, "payoff_dominant"))
-    return Game(replace(game.model, scenario=scenario), game.solver)
+    game = Game.from_scenario(_with_equilibrium(scenario, selection="payoff_dominant"))
+    return replace(game, model=replace(game.model, scenario=scenario))
 
 
 def _epoch(game: Game, at: datetime | None, epoch: int | None) -> int:

@@ -11,6 +11,9 @@ This package knows nothing of scenarios: it takes payoff arrays and imports noth
   :func:`solve_arrays` (support enumeration, degenerate games by dominance or vertex
   enumeration) and :func:`vertex_enumeration_arrays`.
 - Checks: :func:`is_equilibrium`, :func:`best_response_gap`, :func:`is_degenerate`.
+- Logit quantal response equilibrium (:mod:`._logit`, path-following in :mod:`._homotopy`):
+  :func:`logit_qre`, :func:`logit_qre_arrays`, :func:`logit_branch`, :func:`logit_limit`,
+  :func:`make_logit_solver`.
 - Selection: :data:`RULES`, :func:`select`, :func:`select_many`, :func:`select_all`.
 - Static analysis: :func:`analyse` and its parts (dominance, Pareto efficiency, maxmin, the
   Nash bargaining point, risk dominance).
@@ -57,6 +60,20 @@ from sim.equilibria._dominance import (
     dominated_actions,
     iterated_elimination,
 )
+from sim.equilibria._logit import (
+    LIMIT_PRECISION,
+    LIMIT_TOL,
+    LOGIT_TOL,
+    QRE,
+    Branch,
+    QREArrays,
+    QuantalSolver,
+    logit_branch,
+    logit_limit,
+    logit_qre,
+    logit_qre_arrays,
+    make_logit_solver,
+)
 from sim.equilibria._selection import (
     RULES,
     TIE_TOL,
@@ -93,20 +110,27 @@ __all__ = [
     "DOMINANCE",
     "DOMINANCE_MARGIN",
     "DUPLICATE_TOL",
+    "LIMIT_PRECISION",
+    "LIMIT_TOL",
+    "LOGIT_TOL",
     "METHODS",
     "NO_EQUILIBRIUM_FOUND",
     "PROBABILITY_TOL",
+    "QRE",
     "RULES",
     "TIE_TOL",
     "UNVERIFIED_DROPPED",
     "VERTEX_ENUMERATION_FAILED",
     "Bargaining",
+    "Branch",
     "Equilibrium",
     "EquilibriumArrays",
     "EquilibriumSet",
     "GameError",
     "Method",
     "PlayerAnalysis",
+    "QREArrays",
+    "QuantalSolver",
     "Rule",
     "Selection",
     "StageSolver",
@@ -120,6 +144,11 @@ __all__ = [
     "is_degenerate",
     "is_equilibrium",
     "iterated_elimination",
+    "logit_branch",
+    "logit_limit",
+    "logit_qre",
+    "logit_qre_arrays",
+    "make_logit_solver",
     "make_solver",
     "maxmin",
     "nash_bargaining_hull",

@@ -72,6 +72,14 @@ class EquilibriumArrays:
         starts: IntArray = np.cumsum(self.counts) - self.counts
         return starts
 
+    def slots(self, games: IntArray) -> tuple[IntArray, BoolArray]:
+        """``(G', most)`` indices into the arrays of the equilibria of each of ``games`` (0
+        past a game's count, ``most`` the largest count), and which of them are the game's."""
+        counts = self.counts[games]
+        slot = np.arange(int(counts.max(initial=1)))
+        valid = slot[None, :] < counts[:, None]
+        return np.where(valid, self.starts[games][:, None] + slot[None, :], 0), valid
+
     def __getitem__(self, g: int) -> EquilibriumSet:
         """Game ``g``'s equilibria as an :class:`EquilibriumSet`."""
         if not -len(self) <= g < len(self):

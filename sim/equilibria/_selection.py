@@ -20,6 +20,14 @@ Rules
     The largest sum of the two strategies' Shannon entropies (nats): the most mixed one.
 ``first_found``
     The first equilibrium the method found.
+``logit_limit``
+    The equilibrium the principal branch of the game's logit QRE correspondence converges to
+    as the precision grows (the logit tracing procedure, as Gambit's ``logit`` solver;
+    :func:`~sim.equilibria.logit_limit`): the equilibrium found nearest to the QRE at
+    :data:`~sim.equilibria.LIMIT_PRECISION` over the game's payoff range. When no equilibrium
+    found is within :data:`~sim.equilibria.LIMIT_TOL` of it (the branch converges to a point
+    the method did not list, e.g. inside a continuum of equilibria) or the branch could not be
+    followed that far, the nearest is taken and the reason says so.
 ``all``
     Not a selection: :func:`select_all` returns every equilibrium, for analysis.
 
@@ -39,6 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.equilibria._analysis import deviation_loss_products, risk_dominant_equilibrium
 from sim.equilibria._arrays import EquilibriumArrays
+from sim.equilibria._logit import limit_selection
 from sim.equilibria._types import Equilibrium, EquilibriumSet, GameError, validate_game
 
 __all__ = [
@@ -56,6 +65,10 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 #: A rule's choice among one game's equilibria: the index and the reason (without the name).
 Pick = Callable[[tuple[Equilibrium, ...], FloatArray, FloatArray, str], tuple[int, str]]
+
+#: A rule on many games: the arrays, the games, their payoffs A and B (G', m, n); the position
+#: of each game's selected equilibrium and the reasons.
+Many = Callable[[EquilibriumArrays, IntArray, FloatArray, FloatArray], tuple[IntArray, list[str]]]
 
 #: Payoffs or entropies closer than this are tied.
 TIE_TOL = 1e-9
@@ -104,8 +117,10 @@ class Rule:
         depends on nothing else (so that :func:`select_many` need not build the game's
         objects); ``None`` when it depends on the payoffs.
     many:
-        The rule on many games at once, without per-equilibrium objects: the position of the
-        selected equilibrium within each game, and the reasons; ``None`` to go game by game.
+        The rule on many games at once, without per-equilibrium objects: given the arrays,
+        the games (each with at least one equilibrium) and their ``(G', m, n)`` payoffs, the
+        position of the selected equilibrium within each game, and the reasons; ``None`` to
+        go game by game.
     """
 
     name: str
@@ -113,7 +128,7 @@ class Rule:
     pick: Pick | None
     shape: tuple[int, int] | None = None
     only: Callable[[str], str] | None = None
-    many: Callable[[EquilibriumArrays, IntArray], tuple[IntArray, list[str]]] | None = None
+    many: Many | None = None
 
     @property
     def selects(self) -> bool:
@@ -179,7 +194,7 @@ def select_many(
     rest = np.flatnonzero(~simple)
     if entry.many is not None:
         many = rest[found.counts[rest] > 0]  # a game without equilibria: select() raises
-        offsets, why = entry.many(found, many)
+        offsets, why = entry.many(found, many, A[many], B[many])
         index[many] += offsets
         for g, reason in zip(many.tolist(), why, strict=True):
             reasons[g] = f"{rule}: {reason}"
@@ -307,7 +322,7 @@ def _why_no_risk_dominance(A: ArrayLike, B: ArrayLike, profile: tuple[int, int] 
 
 
 def _payoff_dominant_many(
-    found: EquilibriumArrays, games: NDArray[np.intp]
+    found: EquilibriumArrays, games: NDArray[np.intp], *_: FloatArray
 ) -> tuple[NDArray[np.intp], list[str]]:
     """The ``payoff_dominant`` rule on many games at once, without per-equilibrium objects.
 
@@ -317,10 +332,7 @@ def _payoff_dominant_many(
     tie-break, the same words, without the rule's name).
     """
     counts = found.counts[games]
-    most = int(counts.max(initial=1))
-    slot = np.arange(most)
-    valid = slot[None, :] < counts[:, None]
-    at = np.where(valid, found.starts[games][:, None] + slot[None, :], 0)
+    at, valid = found.slots(games)
     row, col = found.row_payoff[at], found.col_payoff[at]
     beats = (row[:, :, None] >= row[:, None, :] - TIE_TOL) & (
         col[:, :, None] >= col[:, None, :] - TIE_TOL
@@ -343,6 +355,20 @@ def _payoff_dominant_many(
         for g, k in enumerate(index.tolist())
     ]
     return index, reasons
+
+
+def _only_found(method: str) -> str:
+    return f"the only equilibrium {method} found (not traced)"
+
+
+def _logit_limit(
+    eqs: tuple[Equilibrium, ...], A: FloatArray, B: FloatArray, method: str
+) -> tuple[int, str]:
+    if len(eqs) == 1:
+        return 0, _only_found(method)
+    found = EquilibriumArrays.from_sets([EquilibriumSet(eqs, method)], *A.shape)
+    index, reasons = limit_selection(found, np.zeros(1, np.intp), A[None], B[None])
+    return int(index[0]), reasons[0]
 
 
 def _entropies(p: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -381,6 +407,13 @@ RULES: Mapping[str, Rule] = MappingProxyType(
             "the first equilibrium the method found",
             _first_found,
             only=lambda method: _first_found_reason(1, method),
+        ),
+        "logit_limit": Rule(
+            "logit_limit",
+            "the limit of the logit QRE's principal branch as the precision grows",
+            _logit_limit,
+            only=_only_found,
+            many=limit_selection,
         ),
         "all": Rule("all", "every equilibrium, for analysis (selects none)", None),
     }

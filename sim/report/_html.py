@@ -41,6 +41,11 @@ CAPTIONS = {
     "stage_animation": "The stage game at several decision epochs. Move the slider (or press "
     "play) to watch the payoffs and the equilibria change as the deadline and the pressure "
     "approach.",
+    "qre_branch": "How the logit QRE of that stage game is reached: each action's probability "
+    "along the principal branch of the logit correspondence, from uniform play at precision 0 "
+    "to the QRE the paths play (circles) at the scenario's precision. The dotted lines are the "
+    "selected Nash equilibrium; as the precision grows the branch approaches a Nash "
+    "equilibrium.",
     "comparison": "Left: each outcome's probability in each run, with 95% intervals. Right: "
     "when agreements were reached (median, quartiles and the 5 to 95% range of hours before "
     "the deadline, log scale); stars mark what was observed.",
@@ -52,6 +57,7 @@ TITLES = {
     "outcomes": "Outcome probabilities",
     "stage": "The stage game",
     "stage_animation": "The stage game toward the deadline",
+    "qre_branch": "The logit QRE's principal branch",
     "comparison": "Outcomes and timing side by side",
 }
 

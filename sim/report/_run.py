@@ -42,8 +42,11 @@ def build_figures(data: ReportData) -> dict[str, Any]:
         "outcomes": F.outcome_probabilities(info, data.summary),
     }
     if data.stages:
-        figs["stage"] = F.stage_game(info, _chosen_stage(data))
+        chosen = _chosen_stage(data)
+        figs["stage"] = F.stage_game(info, chosen)
         figs["stage_animation"] = F.stage_animation(info, data.stages)
+        if "branch" in chosen:  # the logit concept
+            figs["qre_branch"] = F.qre_branch(info, chosen)
     return figs
 
 

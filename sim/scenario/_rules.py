@@ -21,7 +21,8 @@ __all__ = ["check", "evidence_items"]
 def check(scenario: Scenario, seeds_dir: Path) -> list[Problem]:
     """Every cross-field problem of ``scenario``; empty when it is valid."""
     problems: list[Problem] = []
-    for rule in (_players, _payoffs, _outcomes, _references, _dates, _parameters, _schedule):
+    rules = (_players, _payoffs, _outcomes, _references, _dates, _parameters, _schedule, _concept)
+    for rule in rules:
         problems.extend(rule(scenario))
     problems.extend(_evidence(scenario, seeds_dir))
     return problems
@@ -110,6 +111,7 @@ def _references(s: Scenario) -> Iterator[Problem]:
             for j, scalar in enumerate(terms):
                 for k, w in enumerate(scalar.weight):
                     yield from ref(f"outcomes[{i}].payoff.{pid}[{j}].weight[{k}]", w)
+    yield from ref("equilibrium.lambda", s.equilibrium.precision)
     sch = s.schedule
     yield from ref("schedule.implementation_delay_hours", sch.implementation_delay_hours)
     yield from ref("schedule.discount_per_day", sch.discount_per_day)
@@ -219,6 +221,16 @@ def _schedule(s: Scenario) -> Iterator[Problem]:
         scale = _value(s, s.pressure.scale)
         if scale is not None and scale < 0:
             yield Problem("pressure.scale", "must not be negative", scale)
+
+
+def _concept(s: Scenario) -> Iterator[Problem]:
+    config = s.equilibrium
+    if config.concept == "logit" and config.precision is None:
+        rule = "concept 'logit' needs the precision lambda (a number or a parameter's name)"
+        yield Problem("equilibrium.lambda", rule, None, False)
+    lam = None if config.precision is None else _value(s, config.precision)
+    if lam is not None and lam < 0:
+        yield Problem("equilibrium.lambda", "must not be negative", lam)
 
 
 def evidence_items(node: Any, key: str) -> Iterator[tuple[str, Evidence]]:

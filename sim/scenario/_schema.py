@@ -308,8 +308,17 @@ class Schedule(Sourced):
 
 
 class EquilibriumConfig(Frozen):
-    """How stage games are solved and which equilibrium is played."""
+    """How stage games are solved and which equilibrium is played.
 
+    ``concept`` is ``"nash"`` (the equilibrium ``selection`` picks among those ``method``
+    finds) or ``"logit"`` (the logit quantal response equilibrium at precision ``lambda``,
+    on the principal branch; ``method`` and ``selection`` then only list and mark the
+    stage games' Nash equilibria). ``lambda`` (attribute ``precision``) is a number or the
+    dotted name of a parameter, in units of 1 / payoff.
+    """
+
+    concept: Literal["nash", "logit"] = "nash"
+    precision: NumberOrRef | None = Field(default=None, alias="lambda")
     method: Annotated[str, PlainValidator(_one_of(METHODS))] = "support_enumeration"
     selection: Annotated[str, PlainValidator(_one_of(RULES))] = "payoff_dominant"
     tolerance: Annotated[Finite, Field(gt=0, le=1e-3)] = 1e-9
@@ -384,6 +393,15 @@ class Scenario(Frozen):
     def resolve(self, value: float | str) -> float:
         """A number, or the value of the parameter it names."""
         return self.parameters[value].value if isinstance(value, str) else float(value)
+
+    @property
+    def precision(self) -> float | None:
+        """The logit precision lambda (its parameter's value if it names one) when the
+        concept is ``"logit"``, else ``None``."""
+        config = self.equilibrium
+        if config.concept != "logit" or config.precision is None:
+            return None
+        return self.resolve(config.precision)
 
     @property
     def start(self) -> datetime:

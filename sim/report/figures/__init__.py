@@ -25,7 +25,8 @@ The data it takes:
     ``paths`` mapping a run index (as a string) to that path's realised ``{"hours", "level"}``.
 ``stage``
     One stage game in the shape of ``SolveResult.to_dict()`` (``hours_before_deadline``,
-    ``datetime``, ``pressure``, ``stage_game``, ``equilibria``, ``selected``).
+    ``datetime``, ``pressure``, ``stage_game``, ``equilibria``, ``selected``; under the logit
+    concept also ``qre`` and ``branch``, which :func:`qre_branch` draws).
 
 Every string that comes from a scenario file goes through :func:`escape` before Plotly sees
 it, because Plotly renders some HTML tags in titles, labels and hover text.
@@ -33,7 +34,7 @@ it, because Plotly renders some HTML tags in titles, labels and hover text.
 
 from sim.report.figures._compare import comparison
 from sim.report.figures._outcomes import concession_times, outcome_probabilities
-from sim.report.figures._stage import stage_animation, stage_game
+from sim.report.figures._stage import qre_branch, stage_animation, stage_game
 from sim.report.figures._style import OKABE_ITO, colours, escape
 from sim.report.figures._sweep import (
     equilibrium_boundaries,
@@ -56,6 +57,7 @@ __all__ = [
     "parallel_coordinates",
     "probability_curves",
     "probability_heatmaps",
+    "qre_branch",
     "sample_runs",
     "sobol_bars",
     "stage_animation",

@@ -1,4 +1,5 @@
-"""The stage game at an epoch, and its animation toward the deadline."""
+"""The stage game at an epoch, its animation toward the deadline, and (under the logit
+concept) the principal branch of its logit QRE correspondence."""
 
 from __future__ import annotations
 
@@ -26,9 +27,15 @@ from sim.report.figures._style import (
 )
 
 __all__ = [
+    "qre_branch",
     "stage_animation",
     "stage_game",
 ]
+
+#: One colour per action of a player, in order (cycled if more).
+ACTION_COLOURS = tuple(
+    OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue")
+)
 
 
 def _payoff_range(stages: Sequence[Mapping[str, Any]], key: str) -> tuple[float, float]:
@@ -307,3 +314,79 @@ def _slider(stages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "pad": {"t": 20},
         "currentvalue": {"prefix": "hours before the deadline: ", "font": {"size": 14}},
     }
+
+
+def qre_branch(info: Mapping[str, Any], stage: Mapping[str, Any]) -> go.Figure:
+    """The principal branch of one stage game's logit QRE correspondence: each action's
+    probability against the precision lambda, from uniform play at lambda = 0 to the QRE
+    played (a circle), one panel per player; dotted lines at the right edge mark the
+    probabilities of the selected Nash equilibrium, for comparison.
+
+    ``stage`` is ``SolveResult.to_dict()`` under the logit concept (with ``qre`` and
+    ``branch``).
+
+    Raises
+    ------
+    ValueError
+        For a stage game solved without the logit concept.
+    """
+    if "branch" not in stage or "qre" not in stage:
+        raise ValueError("qre_branch needs a stage game solved under the logit concept")
+    row, col = info["players"]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.1,
+        subplot_titles=(escape(row["name"]), escape(col["name"])),
+    )
+    lam = [p["lambda"] for p in stage["branch"]]
+    nash = _selected_nash(stage)
+    for k, (player, key) in enumerate(((row, "row"), (col, "col"))):
+        for a, action in enumerate(player["actions"]):
+            colour = ACTION_COLOURS[a % len(ACTION_COLOURS)]
+            common = {"legendgroup": f"{k}:{a}", "line": {"color": colour}}
+            fig.add_trace(_branch_line(player, action, lam, stage, key, a, common), 1, k + 1)
+            if nash is not None:
+                level = nash[key][a]
+                dotted = {"color": colour, "dash": "dot", "width": 1}
+                fig.add_hline(y=level, line=dotted, row=1, col=k + 1)
+        fig.update_xaxes(title_text="precision lambda (1 / payoff unit)", row=1, col=k + 1)
+    fig.update_yaxes(title_text="probability", range=[-0.02, 1.02], row=1, col=1)
+    fig.update_yaxes(range=[-0.02, 1.02], row=1, col=2)
+    q = stage["qre"]
+    title = f"The logit QRE's principal branch, lambda 0 to {q['lambda']:g}"
+    when = hours_label(stage["hours_before_deadline"])
+    subtitle = (
+        f"Stage game {when} before the deadline; the branch drawn through {len(lam)} points"
+        + (f", turning back in lambda {q['turns']} times" if q["turns"] else "")
+        + ". Circles: the QRE played; dotted: the selected Nash equilibrium."
+    )
+    return apply_style(fig, title, 520, subtitle, bottom=110)
+
+
+def _selected_nash(stage: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    selected, found = stage.get("selected"), stage["equilibria"]["equilibria"]
+    return found[selected["index"]] if selected is not None and found else None
+
+
+def _branch_line(
+    player: Mapping[str, Any],
+    action: str,
+    lam: Sequence[float],
+    stage: Mapping[str, Any],
+    key: str,
+    a: int,
+    common: Mapping[str, Any],
+) -> go.Scatter:
+    """One action's probability along the branch, the QRE's point marked at the end."""
+    probs = [p[key][a] for p in stage["branch"]]
+    ends = len(probs) - 1
+    return go.Scatter(
+        x=lam,
+        y=probs,
+        mode="lines+markers",
+        marker={"size": [0] * ends + [11], "color": common["line"]["color"]},
+        name=f"{escape(player['name'])}: {escape(action)}",
+        hovertemplate=f"{escape(action)}: %{{y:.4f}} at lambda %{{x:.4g}}<extra></extra>",
+        **common,
+    )
