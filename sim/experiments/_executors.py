@@ -71,10 +71,12 @@ def _pool(
     except BaseException:
         # Python 3.11 has no public way to stop busy workers (3.14 adds terminate_workers);
         # without this, the interpreter would wait at exit for the points they are on.
-        busy = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in busy:
+        # Stop them first, then wait for the pool's manager thread to see them gone: a
+        # shutdown that does not wait races that thread closing its pipes, and the race
+        # prints an OSError traceback at exit.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
 
