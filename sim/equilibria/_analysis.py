@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sim.equilibria._arrays import unit_range
 from sim.equilibria._dominance import Elimination, dominated_actions, iterated_elimination
 from sim.equilibria._types import BEST_RESPONSE_TOL, GameError, clean_strategy, validate_game
 
@@ -201,11 +202,18 @@ def _bargaining(A: FloatArray, B: FloatArray, d: tuple[float, float], tol: float
     )
 
 
+def _unit_game(A: ArrayLike, B: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """The game, checked, with each player's payoffs mapped onto [0, 1]."""
+    a, b = validate_game(A, B)
+    return unit_range(a, (0, 1), 0.0), unit_range(b, (0, 1), 0.0)
+
+
 def pure_equilibria(
     A: ArrayLike, B: ArrayLike, tol: float = BEST_RESPONSE_TOL
 ) -> tuple[Profile, ...]:
-    """Pure profiles where each action is a best response (within ``tol``), row-major."""
-    a, b = validate_game(A, B)
+    """Pure profiles where each action is a best response (within ``tol`` times the player's
+    payoff range), row-major."""
+    a, b = _unit_game(A, B)
     row_best = a >= a.max(axis=0, keepdims=True) - tol
     col_best = b >= b.max(axis=1, keepdims=True) - tol
     return tuple((int(i), int(j)) for i, j in np.argwhere(row_best & col_best))
@@ -214,8 +222,9 @@ def pure_equilibria(
 def strict_pure_equilibria(
     A: ArrayLike, B: ArrayLike, tol: float = BEST_RESPONSE_TOL
 ) -> tuple[Profile, ...]:
-    """Pure equilibria where every deviation loses more than ``tol``, row-major."""
-    a, b = validate_game(A, B)
+    """Pure equilibria where every deviation loses more than ``tol`` times the deviating
+    player's payoff range, row-major."""
+    a, b = _unit_game(A, B)
     strict = []
     for i, j in pure_equilibria(a, b, tol):
         row_others = np.delete(a[:, j], i)
@@ -228,8 +237,9 @@ def strict_pure_equilibria(
 def pareto_efficient_profiles(
     A: ArrayLike, B: ArrayLike, tol: float = BEST_RESPONSE_TOL
 ) -> tuple[Profile, ...]:
-    """Pure profiles no other pure profile Pareto-dominates (by more than ``tol``), row-major."""
-    a, b = validate_game(A, B)
+    """Pure profiles no other pure profile Pareto-dominates (by more than ``tol`` times each
+    player's payoff range), row-major."""
+    a, b = _unit_game(A, B)
     u = np.column_stack([a.ravel(), b.ravel()])
     at_least = np.all(u[:, None, :] >= u[None, :, :] - tol, axis=2)
     better = np.any(u[:, None, :] > u[None, :, :] + tol, axis=2)
@@ -412,9 +422,10 @@ def risk_dominant_equilibrium(
     """The risk-dominant equilibrium of a 2x2 game (Harsanyi and Selten 1988), if any.
 
     Defined when the game has two strict pure equilibria: the one whose product of
-    deviation losses is larger. ``None`` otherwise, or when the products tie within ``tol``.
+    deviation losses is larger. ``None`` otherwise, or when the products tie within ``tol``
+    (on each player's payoffs mapped onto [0, 1]).
     """
-    products = deviation_loss_products(A, B, tol)
+    products = deviation_loss_products(*_unit_game(A, B), tol)
     if len(products) != 2:
         return None
     (p, x), (q, y) = products.items()

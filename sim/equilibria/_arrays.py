@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.equilibria._types import Equilibrium, EquilibriumSet, GameError
+from sim.equilibria._types import Equilibrium, EquilibriumSet, GameError, payoff_span
 
 __all__ = ["EquilibriumArrays", "game_batch", "solve_in_chunks", "unit_range"]
 
@@ -240,10 +240,14 @@ def _shape_of(game: ArrayLike) -> tuple[int, ...] | str:
 
 
 def unit_range(M: FloatArray, axis: tuple[int, int], low: float) -> FloatArray:
-    """Each game's matrix mapped onto ``[low, low + 1]`` by a positive affine map (a constant
-    matrix onto ``low``), which changes no best response; ``axis`` holds a game's two action
-    axes. Every solver maps payoffs so before comparing them with a relative tolerance."""
-    least = M.min(axis=axis, keepdims=True)
-    span = M.max(axis=axis, keepdims=True) - least
-    unit: FloatArray = (M - least) / np.where(span > 0, span, 1.0) + low
+    """Each game's matrix mapped onto ``[low, low + 1]`` by a positive affine map (a matrix
+    that counts as constant, :data:`~sim.equilibria.CONSTANT_RANGE`, onto ``low`` exactly),
+    which changes no best response; ``axis`` holds a game's two action axes. Every solver
+    and check maps payoffs so before comparing them with a relative tolerance. Mapping a
+    result again leaves it unchanged, bit for bit."""
+    least, span = payoff_span(M, axis)
+    flat = span == 0
+    unit: FloatArray = (M - least) / np.where(flat, 1.0, span) + low
+    if flat.any():
+        unit = np.where(flat, low, unit)
     return unit

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.equilibria._arrays import EquilibriumArrays
+from sim.equilibria._arrays import EquilibriumArrays, unit_range
 from sim.equilibria._batched import MAX_ACTIONS, MIN_ACTIONS, solve_arrays
 from sim.equilibria._nashpy import Candidate, lemke_howson, vertex_enumeration
 from sim.equilibria._support_enumeration import scan
@@ -128,7 +128,10 @@ def solve(
         One of :data:`METHODS`. Lemke-Howson is run from every initial dropped label
         0 .. m + n - 1 and returns the distinct equilibria reached (a subset of all).
     tol:
-        Largest deviation gain a returned equilibrium may allow (:func:`is_equilibrium`).
+        Largest deviation gain a returned equilibrium may allow, relative to the deviating
+        player's payoff range (:func:`is_equilibrium`). Every method runs on each player's
+        payoffs mapped onto [0, 1], so the set does not change under a positive affine map of
+        either player's payoffs; the payoffs reported are the original ones.
 
     Returns
     -------
@@ -146,11 +149,12 @@ def solve(
     if method not in METHODS:
         raise GameError(f"unknown equilibrium method {method!r}; expected one of {tuple(METHODS)}")
     a, b = validate_game(A, B)
-    equilibria, flags = _verified(a, b, method, tol)
+    unit = unit_range(a, (0, 1), 0.0), unit_range(b, (0, 1), 0.0)
+    equilibria, flags = _verified(a, b, unit, method, tol)
     for fallback in (m for m in METHODS if m != method):
         if equilibria:
             break
-        equilibria, more = _verified(a, b, fallback, tol)
+        equilibria, more = _verified(a, b, unit, fallback, tol)
         flags += [f"fallback_to_{fallback}", *(_prefixed(fallback, f) for f in more)]
     return EquilibriumSet(
         equilibria=tuple(equilibria),
@@ -165,14 +169,15 @@ def _prefixed(method: str, flag: str) -> str:
 
 
 def _verified(
-    A: FloatArray, B: FloatArray, method: str, tol: float
+    A: FloatArray, B: FloatArray, unit: tuple[FloatArray, FloatArray], method: str, tol: float
 ) -> tuple[list[Equilibrium], list[str]]:
-    """One method's candidates, checked, cleaned and merged, with the flags they raised."""
-    candidates, flags = METHODS[method].candidates(A, B, tol)
+    """One method's candidates on the payoffs mapped onto [0, 1] (``unit``), checked there,
+    cleaned and merged, with their payoffs on the original ``A, B`` and the flags raised."""
+    candidates, flags = METHODS[method].candidates(*unit, tol)
     equilibria: list[Equilibrium] = []
     dropped = 0
     for row, col in candidates:
-        eq = _checked(A, B, row, col, tol)
+        eq = _checked(A, B, unit, row, col, tol)
         if eq is None:
             dropped += 1
         elif not any(_same(eq, seen) for seen in equilibria):
@@ -182,11 +187,19 @@ def _verified(
     return equilibria, flags
 
 
-def _checked(A: FloatArray, B: FloatArray, row: Any, col: Any, tol: float) -> Equilibrium | None:
-    """The candidate as an :class:`Equilibrium`, or ``None`` if it is not one within ``tol``."""
+def _checked(
+    A: FloatArray,
+    B: FloatArray,
+    unit: tuple[FloatArray, FloatArray],
+    row: Any,
+    col: Any,
+    tol: float,
+) -> Equilibrium | None:
+    """The candidate as an :class:`Equilibrium`, or ``None`` if it is not one within ``tol``
+    on the payoffs mapped onto [0, 1] (``unit``)."""
     x = clean_strategy(row, A.shape[0])
     y = clean_strategy(col, A.shape[1])
-    if x is None or y is None or not _is_equilibrium(A, B, x, y, tol):
+    if x is None or y is None or not _is_equilibrium(*unit, x, y, tol):
         return None
     return Equilibrium(row=x, col=y, row_payoff=float(x @ A @ y), col_payoff=float(x @ B @ y))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.equilibria._arrays import EquilibriumArrays
+from sim.equilibria._arrays import EquilibriumArrays, unit_range
 from sim.equilibria._types import BEST_RESPONSE_TOL, GameError, validate_game
 
 __all__ = [
@@ -39,12 +39,22 @@ DOMINANCE_MARGIN = 1e-6
 def dominated_actions(
     M: ArrayLike, mixed: bool = True, tol: float = BEST_RESPONSE_TOL
 ) -> tuple[int, ...]:
-    """Actions (rows of ``M``, the player's payoffs) strictly dominated by more than ``tol``.
+    """Actions (rows of ``M``, the player's payoffs) strictly dominated by more than ``tol``
+    times the payoff range of ``M`` (none when ``M`` counts as constant,
+    :data:`~sim.equilibria.CONSTANT_RANGE`).
 
     With ``mixed`` the dominating strategy may be any mixture of the other actions
     (a linear programme per action), otherwise it must be a single other action.
+
+    >>> dominated_actions([[3e9, 1e9], [2e9, 0.0]], mixed=False)
+    (1,)
     """
-    m = np.asarray(M, dtype=np.float64)
+    return _dominated_on_unit(unit_range(np.asarray(M, dtype=np.float64), (0, 1), 0.0), mixed, tol)
+
+
+def _dominated_on_unit(m: FloatArray, mixed: bool, tol: float) -> tuple[int, ...]:
+    """:func:`dominated_actions` on payoffs already mapped onto [0, 1] (of the whole game,
+    when ``m`` is a part of it that iterated elimination left)."""
     return tuple(k for k in range(m.shape[0]) if _is_dominated(m, k, mixed, tol))
 
 
@@ -99,7 +109,8 @@ def iterated_elimination(A: ArrayLike, B: ArrayLike, tol: float = BEST_RESPONSE_
     """Iterated elimination of strictly dominated strategies (mixed dominators allowed).
 
     Each round removes, for both players at once, every action strictly dominated in the
-    game that is left; the result does not depend on the order (strict dominance).
+    game that is left (by more than ``tol`` times the player's payoff range in the whole
+    game); the result does not depend on the order (strict dominance).
 
     Returns
     -------
@@ -107,12 +118,12 @@ def iterated_elimination(A: ArrayLike, B: ArrayLike, tol: float = BEST_RESPONSE_
         Surviving row actions, surviving column actions, and the eliminations as
         ``(round, player, action)`` with original indices, rounds counted from 1.
     """
-    a, b = validate_game(A, B)
+    a, b = (unit_range(M, (0, 1), 0.0) for M in validate_game(A, B))
     rows, cols = list(range(a.shape[0])), list(range(a.shape[1]))
     order: list[tuple[int, str, int]] = []
     for round_ in range(1, a.shape[0] + a.shape[1]):
-        out_rows = [rows[k] for k in dominated_actions(a[np.ix_(rows, cols)], tol=tol)]
-        out_cols = [cols[k] for k in dominated_actions(b[np.ix_(rows, cols)].T, tol=tol)]
+        out_rows = [rows[k] for k in _dominated_on_unit(a[np.ix_(rows, cols)], True, tol)]
+        out_cols = [cols[k] for k in _dominated_on_unit(b[np.ix_(rows, cols)].T, True, tol)]
         if not out_rows and not out_cols:
             break
         order += [(round_, "row", i) for i in out_rows] + [(round_, "col", j) for j in out_cols]

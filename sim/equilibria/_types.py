@@ -18,6 +18,7 @@ from sim.errors import SimError
 
 __all__ = [
     "BEST_RESPONSE_TOL",
+    "CONSTANT_RANGE",
     "DEGENERACY_TOL",
     "DUPLICATE_TOL",
     "PROBABILITY_TOL",
@@ -25,11 +26,19 @@ __all__ = [
     "EquilibriumSet",
     "GameError",
     "clean_strategy",
+    "payoff_span",
     "validate_game",
 ]
 
-#: Largest gain, in payoff units, a deviation may bring before a profile is not an equilibrium.
+#: Largest gain a deviation may bring before a profile is not an equilibrium, relative to the
+#: deviating player's payoff range (the gain is measured on payoffs mapped onto [0, 1]).
 BEST_RESPONSE_TOL = 1e-7
+
+#: A player's payoff matrix whose range is at most this times its largest magnitude counts as
+#: constant (every action is then a best response to everything): such a spread is rounding
+#: noise (float64 resolves about 2.2e-16 of a number's magnitude), not structure, and is never
+#: stretched onto [0, 1]. Applied once, by :func:`payoff_span`, for every solver and check.
+CONSTANT_RANGE = 1e-12
 
 #: Probabilities within this of 0 are set to 0; a more negative one makes a candidate invalid.
 PROBABILITY_TOL = 1e-9
@@ -141,6 +150,23 @@ def validate_game(A: ArrayLike, B: ArrayLike) -> tuple[FloatArray, FloatArray]:
     if a.shape != b.shape:
         raise GameError(f"payoff matrices differ in shape: A is {a.shape}, B is {b.shape}")
     return a, b
+
+
+def payoff_span(M: FloatArray, axis: tuple[int, int]) -> tuple[FloatArray, FloatArray]:
+    """Each game's least payoff and payoff range (``axis`` holds a game's two action axes,
+    kept with length 1), the range 0 where the matrix counts as constant
+    (:data:`CONSTANT_RANGE`).
+
+    >>> least, span = payoff_span(np.array([[0.3, 0.1 + 0.2]]), (0, 1))
+    >>> float(least[0, 0]), float(span[0, 0])
+    (0.3, 0.0)
+    """
+    least = M.min(axis=axis, keepdims=True)
+    most = M.max(axis=axis, keepdims=True)
+    span = most - least
+    noise = CONSTANT_RANGE * np.maximum(np.abs(least), np.abs(most))
+    flat: FloatArray = np.where(span > noise, span, 0.0)
+    return least, flat
 
 
 def clean_strategy(p: ArrayLike, size: int) -> FloatArray | None:

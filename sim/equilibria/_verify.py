@@ -1,8 +1,11 @@
 """Checking candidates: best-response gaps, one game or many at once, and the degeneracy test.
 
 Every equilibrium a solver returns passes :func:`is_equilibrium` (one game) or
-:func:`verified_payoffs` (many) on the original payoffs within
-:data:`~sim.equilibria.BEST_RESPONSE_TOL`.
+:func:`verified_payoffs` (many) within :data:`~sim.equilibria.BEST_RESPONSE_TOL` relative to
+each player's payoff range: the gains from deviating are measured on each player's payoffs
+mapped onto [0, 1] (:func:`~sim.equilibria._arrays.unit_range`), so that the check, like the
+equilibria, is unchanged by a positive affine map of either player's payoffs, and a player
+whose payoffs count as constant (:data:`~sim.equilibria.CONSTANT_RANGE`) is indifferent.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ def best_response_gap(A: ArrayLike, B: ArrayLike, row: ArrayLike, col: ArrayLike
     Returns
     -------
     float
-        ``max(max_i (A y)_i - x'Ay, max_j (B'x)_j - x'By)``; 0 at an exact equilibrium.
+        ``max(max_i (A y)_i - x'Ay, max_j (B'x)_j - x'By)``, in payoff units (not relative
+        to the payoff ranges, unlike :func:`is_equilibrium`); 0 at an exact equilibrium.
     """
     a, b = validate_game(A, B)
     return _gap(a, b, np.asarray(row, dtype=np.float64), np.asarray(col, dtype=np.float64))
@@ -39,16 +43,20 @@ def is_equilibrium(
     """Whether ``(row, col)`` is a pair of mixed strategies that are mutual best responses.
 
     Each strategy must have the right length, be finite, non-negative and sum to 1 (within
-    ``tol``), and no player may gain more than ``tol`` by deviating.
+    ``tol``), and no player may gain more than ``tol`` times their payoff range by deviating
+    (the gain is measured on their payoffs mapped onto [0, 1]).
+
+    >>> is_equilibrium([[1e9, 0], [0, 1e9]], [[0, 1e9], [1e9, 0]], [0.5, 0.5], [0.5, 0.5])
+    True
     """
     a, b = validate_game(A, B)
     x = np.asarray(row, dtype=np.float64)
     y = np.asarray(col, dtype=np.float64)
-    return _is_equilibrium(a, b, x, y, tol)
+    return _is_equilibrium(unit_range(a, (0, 1), 0.0), unit_range(b, (0, 1), 0.0), x, y, tol)
 
 
 def _is_equilibrium(A: FloatArray, B: FloatArray, x: FloatArray, y: FloatArray, tol: float) -> bool:
-    """:func:`is_equilibrium` for arrays already validated."""
+    """:func:`is_equilibrium` for arrays already validated and mapped onto [0, 1]."""
     if not (_is_distribution(x, A.shape[0], tol) and _is_distribution(y, A.shape[1], tol)):
         return False
     return _gap(A, B, x, y) <= tol
@@ -70,19 +78,32 @@ def verified_payoffs(
     A: FloatArray, B: FloatArray, game: NDArray[np.integer], row: FloatArray, col: FloatArray
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Each candidate's payoffs on the original matrices of its game, and whether it is a
-    mutual best response there within :data:`~sim.equilibria.BEST_RESPONSE_TOL`.
+    mutual best response within :data:`~sim.equilibria.BEST_RESPONSE_TOL` on each player's
+    payoffs mapped onto [0, 1].
 
     ``A`` and ``B`` are ``(G, m, n)``; candidate ``h`` plays ``row[h]`` and ``col[h]`` in game
     ``game[h]``.
     """
-    row_pure = np.einsum("hmn,hn->hm", A[game], col)
-    col_pure = np.einsum("hm,hmn->hn", row, B[game])
-    row_value = np.einsum("hm,hm->h", row, row_pure)
-    col_value = np.einsum("hn,hn->h", col, col_pure)
-    verified = (row_pure.max(axis=-1, initial=-np.inf) - row_value <= BEST_RESPONSE_TOL) & (
-        col_pure.max(axis=-1, initial=-np.inf) - col_value <= BEST_RESPONSE_TOL
+    row_value = _values(A[game], row, col)[1]
+    col_value = _values(B[game], row, col, column=True)[1]
+    row_pure, row_unit = _values(unit_range(A, (1, 2), 0.0)[game], row, col)
+    col_pure, col_unit = _values(unit_range(B, (1, 2), 0.0)[game], row, col, column=True)
+    verified = (row_pure.max(axis=-1, initial=-np.inf) - row_unit <= BEST_RESPONSE_TOL) & (
+        col_pure.max(axis=-1, initial=-np.inf) - col_unit <= BEST_RESPONSE_TOL
     )
     return row_value, col_value, verified
+
+
+def _values(
+    M: FloatArray, row: FloatArray, col: FloatArray, column: bool = False
+) -> tuple[FloatArray, FloatArray]:
+    """A player's pure payoffs against the opponent (the row player's unless ``column``) and
+    the expected payoff of each candidate, on ``M`` ``(H, m, n)``."""
+    if column:
+        pure = np.einsum("hm,hmn->hn", row, M)
+        return pure, np.einsum("hn,hn->h", col, pure)
+    pure = np.einsum("hmn,hn->hm", M, col)
+    return pure, np.einsum("hm,hm->h", row, pure)
 
 
 def is_degenerate(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> bool:
