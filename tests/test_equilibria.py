@@ -20,6 +20,7 @@ from sim.equilibria import (
     METHODS,
     EquilibriumSet,
     GameError,
+    _nashpy,
     best_response_gap,
     clean_strategy,
     is_degenerate,
@@ -231,13 +232,13 @@ def test_clean_strategy() -> None:
 
 
 def test_failures_warnings_and_non_equilibria_become_flags(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(game: nashpy.Game, initial_dropped_label: int) -> tuple[FloatArray, FloatArray]:
+    def broken(game: nashpy.Game, label: int) -> list[tuple[FloatArray, FloatArray]]:
         warnings.warn("overflow encountered in multiply", RuntimeWarning, stacklevel=1)
-        if initial_dropped_label == 0:
+        if label == 0:
             raise ValueError("could not find dropped label")
-        return np.array([1.0, 0.0]), np.array([1.0, 0.0])  # (C, C): not an equilibrium
+        return [(np.array([1.0, 0.0]), np.array([1.0, 0.0]))]  # (C, C): not an equilibrium
 
-    monkeypatch.setattr(nashpy.Game, "lemke_howson", broken)
+    monkeypatch.setattr(_nashpy, "_lemke_howson_path", broken)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         eqs = solve(*PD, method="lemke_howson")

@@ -24,6 +24,7 @@ from sim.equilibria import (
     analyse,
     logit_branch,
     logit_qre,
+    order_decided,
     select,
 )
 from sim.equilibria import solve as solve_game
@@ -98,6 +99,7 @@ class SolveResult:
                 "index": self.selection.index,
                 "rule": self.selection.rule,
                 "reason": self.selection.reason,
+                "tied": self.selection.tied,
             },
             "analysis": self.analysis.to_dict(),
             "path": path_records(self.game, self.path),
@@ -128,6 +130,7 @@ def path_records(game: Game, policy: Policy) -> list[dict[str, Any]]:
                 "equilibria": int(policy.equilibria[i]),
                 "degenerate": bool(policy.degenerate[i]),
                 "reason": policy.reasons[i],
+                "tied": order_decided(policy.reasons[i]),
             }
         )
     return records

@@ -74,9 +74,9 @@ from sim.equilibria._logit import (
     logit_qre_arrays,
     make_logit_solver,
 )
+from sim.equilibria._nashpy import LEMKE_HOWSON_MAX_PIVOTS, PIVOT_LIMIT
 from sim.equilibria._selection import (
     RULES,
-    TIE_TOL,
     Rule,
     Selection,
     entropy,
@@ -84,8 +84,10 @@ from sim.equilibria._selection import (
     select_all,
     select_many,
 )
+from sim.equilibria._ties import TIE_TOL, order_decided
 from sim.equilibria._types import (
     BEST_RESPONSE_TOL,
+    CONSTANT_RANGE,
     DEGENERACY_TOL,
     DUPLICATE_TOL,
     PROBABILITY_TOL,
@@ -105,16 +107,19 @@ from sim.equilibria._vertex_enumeration import (
 
 __all__ = [
     "BEST_RESPONSE_TOL",
+    "CONSTANT_RANGE",
     "DEGENERACY_TOL",
     "DEGENERATE_BY_VERTICES",
     "DOMINANCE",
     "DOMINANCE_MARGIN",
     "DUPLICATE_TOL",
+    "LEMKE_HOWSON_MAX_PIVOTS",
     "LIMIT_PRECISION",
     "LIMIT_TOL",
     "LOGIT_TOL",
     "METHODS",
     "NO_EQUILIBRIUM_FOUND",
+    "PIVOT_LIMIT",
     "PROBABILITY_TOL",
     "QRE",
     "RULES",
@@ -153,6 +158,7 @@ __all__ = [
     "maxmin",
     "nash_bargaining_hull",
     "nash_bargaining_pure",
+    "order_decided",
     "pareto_efficient_profiles",
     "pure_equilibria",
     "risk_dominant_equilibrium",

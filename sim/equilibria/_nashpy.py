@@ -11,6 +11,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from functools import partial
+from itertools import cycle
 from typing import Any
 
 import numpy as np
@@ -18,10 +19,30 @@ from numpy.typing import NDArray
 
 from sim.equilibria._arrays import unit_range
 
-__all__ = ["Candidate", "lemke_howson", "vertex_enumeration"]
+__all__ = [
+    "LEMKE_HOWSON_MAX_PIVOTS",
+    "PIVOT_LIMIT",
+    "Candidate",
+    "lemke_howson",
+    "vertex_enumeration",
+]
 
 FloatArray = NDArray[np.float64]
 Candidate = tuple[Any, Any]
+
+#: Most pivots a Lemke-Howson path may take from one initial label before it is abandoned.
+#: Paths of ordinary games up to 10 x 10 take a few dozen; nashpy's integer pivoting on
+#: floats never divides, so on some degenerate games its entries overflow and the path never
+#: ends (the held-out games in the tests ran for minutes).
+LEMKE_HOWSON_MAX_PIVOTS = 1000
+
+#: Flag (followed by ``_label_<k>``) of a Lemke-Howson path abandoned at the pivot limit.
+PIVOT_LIMIT = "lemke_howson_pivot_limit"
+
+
+class _PivotLimit(Exception):
+    """A Lemke-Howson path reached :data:`LEMKE_HOWSON_MAX_PIVOTS`."""
+
 
 #: Names for the warnings nashpy and numpy raise while solving, keyed by message text.
 _KNOWN_WARNINGS = {
@@ -74,7 +95,10 @@ def vertex_enumeration(
 
 
 def lemke_howson(A: FloatArray, B: FloatArray, tol: float) -> tuple[list[Candidate], list[str]]:
-    """Lemke-Howson from every initial dropped label; a failing label is flagged.
+    """Lemke-Howson from every initial dropped label; a failing label is flagged, and so is
+    a path abandoned after :data:`LEMKE_HOWSON_MAX_PIVOTS` pivots
+    (``lemke_howson_pivot_limit_label_<k>``; when no label gives an equilibrium,
+    :func:`~sim.equilibria.solve` falls back on the other methods).
 
     Payoffs are moved to [1, 2] first: nashpy pivots without dividing, so entries grow
     with every pivot and large payoffs overflow. nashpy's tableaux fail when a player has
@@ -88,12 +112,37 @@ def lemke_howson(A: FloatArray, B: FloatArray, tol: float) -> tuple[list[Candida
     for label in range(sum(A.shape)):
         found, raised = _caught("lemke_howson", partial(_lemke_howson_path, game, label))
         candidates += found
-        flags += [f.replace("failed", f"failed_label_{label}") for f in raised]
+        flags += [_label_flag(f, label) for f in raised]
     return candidates, flags
 
 
-def _lemke_howson_path(game: Any, label: int) -> list[Candidate]:
-    return [game.lemke_howson(initial_dropped_label=label)]
+def _label_flag(flag: str, label: int) -> str:
+    if flag.endswith(_PivotLimit.__name__):
+        return f"{PIVOT_LIMIT}_label_{label}"
+    return flag.replace("failed", f"failed_label_{label}")
+
+
+def _lemke_howson_path(
+    game: Any, label: int, limit: int = LEMKE_HOWSON_MAX_PIVOTS
+) -> list[Candidate]:
+    """nashpy's ``lemke_howson`` (0.0.43, lexicographic) from one initial dropped label, on
+    its own tableaux, stopped with :class:`_PivotLimit` after ``limit`` pivots."""
+    from nashpy.linalg import create_col_tableau, create_row_tableau
+
+    col = create_col_tableau(game.payoff_matrices[0], True)
+    row = create_row_tableau(game.payoff_matrices[1], True)
+    tableaux = cycle((row, col) if label in row.non_basic_variables else (col, row))
+    entering = label
+    for _ in range(limit):
+        entering = next(tableaux).pivot_and_drop_label(entering)
+        if col.non_basic_variables | row.non_basic_variables == col.labels:
+            x = row.to_strategy(col.non_basic_variables)
+            y = col.to_strategy(row.non_basic_variables)
+            m = (game.payoff_matrices[0].shape[0],)
+            if x.shape != m and y.shape != m:  # nashpy's test, as it is
+                warnings.warn("incorrect shapes of probability vectors", RuntimeWarning, 2)
+            return [(x, y)]
+    raise _PivotLimit(f"no equilibrium after {limit} pivots from label {label}")
 
 
 def _nashpy_game(A: FloatArray, B: FloatArray) -> Any:

@@ -2,8 +2,10 @@
 
 :data:`RULES` maps each rule's name (as scenario files, the command line and the docs name it)
 to its :class:`Rule`. Every rule is deterministic and returns, with the equilibrium, its index
-in the set and a one-line reason. Ties (within :data:`TIE_TOL`) are broken by the largest
-entropy, then by the order in which the method found the equilibria.
+in the set and a one-line reason. Ties (payoffs within :data:`TIE_TOL` times the player's
+payoff range, entropies within :data:`TIE_TOL` nats) are broken by the largest entropy, then
+by the order in which the method found the equilibria; a selection that order decided says
+so in its reason and is flagged (:attr:`Selection.tied`, :func:`order_decided`).
 
 Rules
 -----
@@ -48,11 +50,11 @@ from numpy.typing import ArrayLike, NDArray
 from sim.equilibria._analysis import deviation_loss_products, risk_dominant_equilibrium
 from sim.equilibria._arrays import EquilibriumArrays
 from sim.equilibria._logit import limit_selection
+from sim.equilibria._ties import TIE_TOL, first_best, order_decided, tie_scales
 from sim.equilibria._types import Equilibrium, EquilibriumSet, GameError, validate_game
 
 __all__ = [
     "RULES",
-    "TIE_TOL",
     "Rule",
     "Selection",
     "entropy",
@@ -69,9 +71,6 @@ Pick = Callable[[tuple[Equilibrium, ...], FloatArray, FloatArray, str], tuple[in
 #: A rule on many games: the arrays, the games, their payoffs A and B (G', m, n); the position
 #: of each game's selected equilibrium and the reasons.
 Many = Callable[[EquilibriumArrays, IntArray, FloatArray, FloatArray], tuple[IntArray, list[str]]]
-
-#: Payoffs or entropies closer than this are tied.
-TIE_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,11 @@ class Selection:
     index: int
     rule: str
     reason: str
+
+    @property
+    def tied(self) -> bool:
+        """Whether several equilibria were equally selected and the order found decided."""
+        return order_decided(self.reason)
 
 
 @dataclass(frozen=True)
@@ -239,17 +243,11 @@ def _profile_entropy(e: Equilibrium) -> float:
     return entropy(e.row) + entropy(e.col)
 
 
-def _first_best(scores: list[float], among: list[int]) -> list[int]:
-    """The indices in ``among`` whose score is within :data:`TIE_TOL` of the best."""
-    top = max(scores[k] for k in among)
-    return [k for k in among if scores[k] >= top - TIE_TOL]
-
-
 def _tie_break(eqs: tuple[Equilibrium, ...], tied: list[int]) -> tuple[int, str]:
     """Among tied indices: the largest entropy, then the first found."""
     if len(tied) == 1:
         return tied[0], ""
-    best = _first_best([_profile_entropy(e) for e in eqs], tied)
+    best = first_best([_profile_entropy(e) for e in eqs], tied)
     return best[0], _tie_note(len(tied), len(best))
 
 
@@ -264,20 +262,24 @@ def _tie_note(tied: int, best: int) -> str:
 
 def _max_entropy(eqs: tuple[Equilibrium, ...], *_: object) -> tuple[int, str]:
     scores = [_profile_entropy(e) for e in eqs]
-    tied = _first_best(scores, list(range(len(eqs))))
+    tied = first_best(scores, list(range(len(eqs))))
     note = "" if len(tied) == 1 else f"; {len(tied)} tied, first found taken"
     return tied[0], f"entropy {scores[tied[0]]:.6g} nats, largest of {len(eqs)}{note}"
 
 
-def _payoff_dominant(eqs: tuple[Equilibrium, ...], *_: object) -> tuple[int, str]:
+def _payoff_dominant(
+    eqs: tuple[Equilibrium, ...], A: FloatArray, B: FloatArray, *_: object
+) -> tuple[int, str]:
     if len(eqs) == 1:
         return 0, _payoff_reason(1, True, 0.0, "")
-    dominant = [k for k, e in enumerate(eqs) if all(_weakly_better(e, f) for f in eqs)]
+    row_tol, col_tol = tie_scales(np.asarray(A, float), np.asarray(B, float))
+    tols = float(row_tol), float(col_tol)
+    dominant = [k for k, e in enumerate(eqs) if all(_weakly_better(e, f, tols) for f in eqs)]
     if dominant:
         index, note = _tie_break(eqs, dominant)
         return index, _payoff_reason(len(eqs), True, 0.0, note)
     sums = [e.row_payoff + e.col_payoff for e in eqs]
-    index, note = _tie_break(eqs, _first_best(sums, list(range(len(eqs)))))
+    index, note = _tie_break(eqs, first_best(sums, list(range(len(eqs))), sum(tols)))
     return index, _payoff_reason(len(eqs), False, sums[index], note)
 
 
@@ -291,8 +293,8 @@ def _payoff_reason(count: int, dominant: bool, payoff_sum: float, note: str) -> 
     return f"no equilibrium Pareto-dominates all others; largest payoff sum {payoff_sum:.6g}{note}"
 
 
-def _weakly_better(e: Equilibrium, f: Equilibrium) -> bool:
-    return e.row_payoff >= f.row_payoff - TIE_TOL and e.col_payoff >= f.col_payoff - TIE_TOL
+def _weakly_better(e: Equilibrium, f: Equilibrium, tols: tuple[float, float]) -> bool:
+    return e.row_payoff >= f.row_payoff - tols[0] and e.col_payoff >= f.col_payoff - tols[1]
 
 
 def _risk_dominant(
@@ -305,7 +307,7 @@ def _risk_dominant(
         other = max(v for p, v in products.items() if p != profile)
         reason = f"{profile} has deviation-loss product {products[profile]:.6g} > {other:.6g}"
         return found[0], reason
-    index, fallback = _payoff_dominant(eqs)
+    index, fallback = _payoff_dominant(eqs, np.asarray(A), np.asarray(B))
     return index, f"{_why_no_risk_dominance(A, B, profile)}; payoff_dominant: {fallback}"
 
 
@@ -322,7 +324,7 @@ def _why_no_risk_dominance(A: ArrayLike, B: ArrayLike, profile: tuple[int, int] 
 
 
 def _payoff_dominant_many(
-    found: EquilibriumArrays, games: NDArray[np.intp], *_: FloatArray
+    found: EquilibriumArrays, games: NDArray[np.intp], A: FloatArray, B: FloatArray
 ) -> tuple[NDArray[np.intp], list[str]]:
     """The ``payoff_dominant`` rule on many games at once, without per-equilibrium objects.
 
@@ -334,14 +336,16 @@ def _payoff_dominant_many(
     counts = found.counts[games]
     at, valid = found.slots(games)
     row, col = found.row_payoff[at], found.col_payoff[at]
-    beats = (row[:, :, None] >= row[:, None, :] - TIE_TOL) & (
-        col[:, :, None] >= col[:, None, :] - TIE_TOL
+    row_tol, col_tol = (t[:, None, None] for t in tie_scales(A, B))
+    beats = (row[:, :, None] >= row[:, None, :] - row_tol) & (
+        col[:, :, None] >= col[:, None, :] - col_tol
     )
     dominant = valid & (beats | ~valid[:, None, :]).all(axis=2)
     some: NDArray[np.bool_] = np.asarray(dominant.any(axis=1))
     sums = row + col
     top = np.where(valid, sums, -np.inf).max(axis=1)
-    among = np.where(some[:, None], dominant, valid & (sums >= top[:, None] - TIE_TOL))
+    sum_tol = row_tol[:, :, 0] + col_tol[:, :, 0]
+    among = np.where(some[:, None], dominant, valid & (sums >= top[:, None] - sum_tol))
     entropies = _entropies(found.row[at]) + _entropies(found.col[at])
     best = np.where(among, entropies, -np.inf).max(axis=1)
     first = among & (entropies >= best[:, None] - TIE_TOL)
