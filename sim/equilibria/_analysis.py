@@ -261,7 +261,8 @@ def maxmin(M: ArrayLike) -> tuple[float, FloatArray]:
     -------
     tuple
         ``max_x min_j (x'M)_j`` and a maximising x (the linear programme's vertex; the
-        maximiser need not be unique).
+        maximiser need not be unique). The programme is solved on the payoffs mapped onto
+        [0, 1] (HiGHS rejects payoffs near 1e9), the value computed on ``M``.
     """
     m = np.asarray(M, dtype=np.float64)
     r, n = m.shape
@@ -269,7 +270,7 @@ def maxmin(M: ArrayLike) -> tuple[float, FloatArray]:
 
     result = linprog(
         c=np.append(np.zeros(r), -1.0),
-        A_ub=np.hstack([-m.T, np.ones((n, 1))]),
+        A_ub=np.hstack([-unit_range(m, (0, 1), 0.0).T, np.ones((n, 1))]),
         b_ub=np.zeros(n),
         A_eq=np.append(np.ones(r), 0.0)[None, :],
         b_eq=[1.0],
