@@ -314,14 +314,18 @@ class EquilibriumConfig(Frozen):
     finds) or ``"logit"`` (the logit quantal response equilibrium at precision ``lambda``,
     on the principal branch; ``method`` and ``selection`` then only list and mark the
     stage games' Nash equilibria). ``lambda`` (attribute ``precision``) is a number or the
-    dotted name of a parameter, in units of 1 / payoff.
+    dotted name of a parameter, in units of 1 / payoff. ``tolerance`` is relative to each
+    player's payoff range (the solvers work on payoffs mapped onto [0, 1]).
     """
 
     concept: Literal["nash", "logit"] = "nash"
     precision: NumberOrRef | None = Field(default=None, alias="lambda")
     method: Annotated[str, PlainValidator(_one_of(METHODS))] = "support_enumeration"
     selection: Annotated[str, PlainValidator(_one_of(RULES))] = "payoff_dominant"
-    tolerance: Annotated[Finite, Field(gt=0, le=1e-3)] = 1e-9
+    tolerance: Annotated[
+        Finite,
+        Field(gt=0, le=1e-3, description="relative to each player's payoff range"),
+    ] = 1e-9
 
 
 class Observed(Sourced):
