@@ -120,7 +120,8 @@ def solve_batch(A: ArrayLike, B: ArrayLike, tol: float = DEGENERACY_TOL) -> list
         One per game, in input order. Non-degenerate games: ``method="support_enumeration"``,
         the equilibria of nashpy's ``support_enumeration`` in its order. Degenerate games:
         ``method="vertex_enumeration"``, ``degenerate=True``. Every equilibrium is a mutual
-        best response within :data:`sim.equilibria.BEST_RESPONSE_TOL`.
+        best response within :data:`sim.equilibria.BEST_RESPONSE_TOL` of each player's
+        payoff range.
 
     Raises
     ------

@@ -31,7 +31,7 @@ constraints, so vertices are deduplicated exactly by ``(game, labels)``. A pair 
 other than the origins is an equilibrium when ``labels(x) | labels(y)`` has all ``m + n``
 bits; ``x`` and ``y`` are then scaled to probability vectors, cleaned of rounding (as
 :func:`sim.equilibria.clean_strategy` does), verified to be mutual best responses on the
-original payoffs within :data:`sim.equilibria.BEST_RESPONSE_TOL`, and ordered.
+payoffs within :data:`sim.equilibria.BEST_RESPONSE_TOL` of each player's range, and ordered.
 
 Where this differs from nashpy 0.0.43
 -------------------------------------
@@ -168,8 +168,9 @@ def vertex_enumeration_batch(
     list of EquilibriumSet
         One per game, in input order, with ``method="vertex_enumeration"``. Equilibria are the
         fully labelled vertex pairs (in a degenerate game, the extreme points of the
-        equilibrium components), each a mutual best response on the original payoffs within
-        :data:`sim.equilibria.BEST_RESPONSE_TOL`, in lexicographic order (module docstring).
+        equilibrium components), each a mutual best response within
+        :data:`sim.equilibria.BEST_RESPONSE_TOL` of each player's payoff range, in
+        lexicographic order (module docstring).
         ``degenerate`` is :func:`sim.equilibria.is_degenerate` at tolerance ``tol``. ``flags``
         is empty unless a fully labelled pair failed verification
         (``dropped_<k>_non_equilibria``) or nothing was found (:data:`NO_EQUILIBRIUM_FOUND`).
