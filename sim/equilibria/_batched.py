@@ -166,7 +166,8 @@ def _assemble(
     """The chunk's result: support-enumeration hits for non-degenerate games; for degenerate
     ones, iterated strict dominance when it leaves one profile, else vertex enumeration.
     ``unit`` holds the scan's action-major payoffs on [0, 1] (``At``, ``Bt``)."""
-    row_value, col_value, verified = verified_payoffs(A, B, hits.game, hits.row, hits.col)
+    on_unit = unit[0].transpose(2, 0, 1), unit[1].transpose(2, 1, 0)
+    row_value, col_value, verified = verified_payoffs(A, B, hits.game, hits.row, hits.col, on_unit)
     G = A.shape[0]
     dropped = np.bincount(hits.game[~verified], minlength=G) > 0
     found = EquilibriumArrays(

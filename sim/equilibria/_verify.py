@@ -75,19 +75,25 @@ def _is_distribution(p: FloatArray, size: int, tol: float) -> bool:
 
 
 def verified_payoffs(
-    A: FloatArray, B: FloatArray, game: NDArray[np.integer], row: FloatArray, col: FloatArray
+    A: FloatArray,
+    B: FloatArray,
+    game: NDArray[np.integer],
+    row: FloatArray,
+    col: FloatArray,
+    unit: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Each candidate's payoffs on the original matrices of its game, and whether it is a
     mutual best response within :data:`~sim.equilibria.BEST_RESPONSE_TOL` on each player's
     payoffs mapped onto [0, 1].
 
     ``A`` and ``B`` are ``(G, m, n)``; candidate ``h`` plays ``row[h]`` and ``col[h]`` in game
-    ``game[h]``.
+    ``game[h]``. ``unit`` holds ``A`` and ``B`` mapped onto [0, 1] when the caller has them.
     """
+    A_unit, B_unit = unit or (unit_range(A, (1, 2), 0.0), unit_range(B, (1, 2), 0.0))
     row_value = _values(A[game], row, col)[1]
     col_value = _values(B[game], row, col, column=True)[1]
-    row_pure, row_unit = _values(unit_range(A, (1, 2), 0.0)[game], row, col)
-    col_pure, col_unit = _values(unit_range(B, (1, 2), 0.0)[game], row, col, column=True)
+    row_pure, row_unit = _values(A_unit[game], row, col)
+    col_pure, col_unit = _values(B_unit[game], row, col, column=True)
     verified = (row_pure.max(axis=-1, initial=-np.inf) - row_unit <= BEST_RESPONSE_TOL) & (
         col_pure.max(axis=-1, initial=-np.inf) - col_unit <= BEST_RESPONSE_TOL
     )
