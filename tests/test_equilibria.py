@@ -76,10 +76,19 @@ def _key(eqs: EquilibriumSet, digits: int = 6) -> set[Profile]:
 
 
 def _gap(A: FloatArray, B: FloatArray, x: FloatArray, y: FloatArray) -> float:
-    """Deviation gain computed independently of the module under test."""
+    """Deviation gain computed independently of the module under test, as a fraction of the
+    deviating player's payoff range (0 for a player whose payoffs are constant to 1e-12)."""
+    A, B = (_unit(M) for M in (A, B))
     row_gain = max(float(A[i] @ y) for i in range(A.shape[0])) - float(x @ A @ y)
     col_gain = max(float(x @ B[:, j]) for j in range(A.shape[1])) - float(x @ B @ y)
     return max(row_gain, col_gain)
+
+
+def _unit(M: FloatArray) -> FloatArray:
+    span = float(M.max() - M.min())
+    if span <= 1e-12 * float(np.abs(M).max()):
+        return np.zeros_like(M)
+    return (M - M.min()) / span
 
 
 # --- textbook games -----------------------------------------------------------------------
