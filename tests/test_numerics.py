@@ -397,3 +397,34 @@ def test_the_flagship_times_1e9_gives_the_flagships_summary(tmp_path: Path) -> N
     assert big == plain
     for player, value in payoffs[1].items():
         assert payoffs[0][player] == pytest.approx(value * 1e9, rel=1e-9)
+
+
+def test_solve_json_flags_the_war_of_attritions_tie(capsys: pytest.CaptureFixture[str]) -> None:
+    # At its last live epoch the war of attrition has two pure equilibria with the same payoff
+    # sum and entropy 0: payoff_dominant takes the first found, and the record says so.
+    scenario = str(ROOT / "scenarios" / "war-of-attrition-deadline.toml")
+    assert main(["solve", scenario, "--rule", "payoff_dominant", "--path", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    tied = [r for r in out["path"] if r["tied"]]
+    assert [r["epoch"] for r in tied] == [240]
+    assert tied[0]["reason"].endswith("2 tied, broken by largest entropy, then first found")
+    assert all(r["tied"] == ("first found" in r["reason"]) for r in out["path"])
+    assert out["selected"]["tied"] is False
+
+
+def test_the_war_of_attrition_at_400_epochs_flags_the_tie_max_entropy_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The issue's case: at 400 epochs, max_entropy finds three equally pure equilibria at the
+    # degenerate epoch and takes the first found (one player concedes for sure): flagged.
+    text = (ROOT / "scenarios" / "war-of-attrition-deadline.toml").read_text(encoding="utf-8")
+    assert "\nepochs = 401\n" in text
+    scenario = tmp_path / "woa-400.toml"
+    text = text.replace("\nepochs = 401\n", "\nepochs = 400\n")
+    text = text.replace('seeds_dir = "../seeds"', f'seeds_dir = "{ROOT / "seeds"}"')
+    scenario.write_text(text, encoding="utf-8")
+    assert main(["solve", str(scenario), "--path", "--json"]) == 0
+    tied = [r for r in json.loads(capsys.readouterr().out)["path"] if r["tied"]]
+    assert [r["epoch"] for r in tied] == [240]
+    assert tied[0]["reason"].endswith("3 tied, first found taken")
+    assert tied[0]["row_strategy"] == {"wait": 0.0, "concede": 1.0}
