@@ -31,9 +31,9 @@ FloatArray = NDArray[np.float64]
 Candidate = tuple[Any, Any]
 
 #: Most pivots a Lemke-Howson path may take from one initial label before it is abandoned.
-#: Paths of ordinary games up to 10 x 10 take a few dozen; nashpy's integer pivoting on
-#: floats never divides, so on some degenerate games its entries overflow and the path never
-#: ends (the held-out games in the tests ran for minutes).
+#: Paths that end take at most about 30 on random games up to 10 x 10 (docs/numerics.md);
+#: nashpy's integer pivoting on floats never divides, so on some games (degenerate ones, and
+#: a few labels of random 8 x 8 and larger) its entries overflow and the path never ends.
 LEMKE_HOWSON_MAX_PIVOTS = 1000
 
 #: Flag (followed by ``_label_<k>``) of a Lemke-Howson path abandoned at the pivot limit.
