@@ -17,7 +17,7 @@ import pytest
 import sim
 from sim.errors import ScenarioError, SimError
 from sim.experiments import point_seeds
-from sim.scenario import Scenario
+from sim.scenario import Scenario, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTBOOK = ROOT / "scenarios" / "war-of-attrition-deadline.toml"
@@ -219,3 +219,16 @@ def test_a_sobol_sweep_stores_the_sensitivity_indices(textbook: Scenario, tmp_pa
     # an output that never varies is recorded, not analysed
     flat = indices[indices["output"] == "p_both_give_in"]
     assert flat["note"].tolist() == ["constant", "constant"]
+
+
+def test_tied_epochs_counts_the_selections_the_finding_order_decided() -> None:
+    # As in negsim solve --json (tests/test_numerics.py): under payoff_dominant the war of
+    # attrition's epoch 240 has two pure equilibria with the same payoff sum and entropy 0.
+    base = sim.load(TEXTBOOK)
+    document = {**base.document, "equilibrium": {**base.document["equilibrium"]}}
+    document["equilibrium"]["selection"] = "payoff_dominant"
+    tied = validate(document, TEXTBOOK)
+    frame = sim.sweep(tied, {"waiting_cost": [1.0]}, runs=10, rng_seed=3, workers=1)
+    assert frame["tied_epochs"].tolist() == [1]
+    untied = sim.sweep(base, {"waiting_cost": [1.0]}, runs=10, workers=1)
+    assert untied["tied_epochs"].tolist() == [0]

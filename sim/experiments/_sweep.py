@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.deadline import Game, Policy
+from sim.equilibria import order_decided
 from sim.errors import Problem, ScenarioError, SimError
 from sim.experiments._designs import DESIGNS, ParamSpec, expand, parse_param, problem
 from sim.experiments._executors import map_chunks
@@ -46,7 +47,7 @@ MAX_CHUNK = 32
 TASKS_PER_WORKER = 4
 
 #: Columns of a sweep's rows that hold counts; every other column is a float.
-INTEGER_COLUMNS = ("point", "rng_seed", "epochs", "degenerate_epochs")
+INTEGER_COLUMNS = ("point", "rng_seed", "epochs", "degenerate_epochs", "tied_epochs")
 #: Columns of a sweep's rows that hold text (an outcome id); every other column is a number.
 TEXT_COLUMNS = ("equilibrium_outcome",)
 
@@ -116,6 +117,7 @@ def _flags(scenario: Scenario, policy: Policy) -> dict[str, int | str]:
     return {
         "epochs": len(policy.degenerate),
         "degenerate_epochs": int(policy.degenerate.sum()),
+        "tied_epochs": sum(order_decided(reason) for reason in policy.reasons),
         "equilibrium_outcome": best,
     }
 
@@ -207,9 +209,11 @@ def sweep(
         Sorted by ``point``: ``point``, the parameters, ``rng_seed``, then ``p_<outcome>``,
         ``ci_low_<outcome>``, ``ci_high_<outcome>``, ``hours_q05`` ... ``hours_q95``,
         ``share_last_5pct``, ``window_hours``, ``payoff_<player>``, and the flags ``epochs``
-        and ``degenerate_epochs`` (decision epochs whose stage game, at the scheduled
-        pressure, is degenerate), and ``equilibrium_outcome``: the most probable outcome of
-        the deadline game's equilibrium path at that pressure.
+        ``degenerate_epochs`` (decision epochs whose stage game, at the scheduled
+        pressure, is degenerate) and ``tied_epochs`` (those whose selection among equally
+        selected equilibria fell to the order they were found in), and
+        ``equilibrium_outcome``: the most probable outcome of the deadline game's equilibrium
+        path at that pressure.
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
