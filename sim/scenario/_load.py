@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -85,6 +86,9 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES` (a FIFO, a device or
+    ``/dev/zero`` is refused before it is opened, so nothing blocks or fills the memory)."""
+
     def fail(rule: str) -> ScenarioError:
         return ScenarioError(path, [Problem("", rule, None, False)])
 
@@ -93,12 +97,34 @@ def _read(path: Path) -> bytes:
             raise fail("no such file")
         if path.is_dir():
             raise fail("is a directory, not a scenario file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise fail(f"file is larger than {MAX_FILE_BYTES} bytes")
-        return path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise fail("is not a regular file (a pipe, socket or device), not a scenario file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise fail(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(f"file is larger than {MAX_FILE_BYTES} bytes")
+    return data
+
+
+#: How deeply tables and arrays may nest in a scenario (the schema needs five levels).
+MAX_DEPTH = 32
+
+
+def _too_deep(document: Any) -> bool:
+    """Whether tables and arrays nest more than :data:`MAX_DEPTH` levels (checked without
+    recursion, so that no depth raises :class:`RecursionError`)."""
+    stack = [(document, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, Mapping):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend((v, depth + 1) for v in node)
+    return False
 
 
 def parse(data: bytes, path: str | Path | None = None) -> dict[str, Any]:
@@ -112,19 +138,22 @@ def parse(data: bytes, path: str | Path | None = None) -> dict[str, Any]:
     if not data.strip():
         raise ScenarioError(path, [Problem("", "empty file", None, False)])
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte order mark is accepted
     except UnicodeDecodeError as exc:
         rule = f"not UTF-8 text (byte {exc.start})"
         raise ScenarioError(path, [Problem("", rule, None, False)]) from None
     problems: list[Problem] = []
     try:
         document = tomllib.loads(text)
+        if _too_deep(document):
+            raise RecursionError
         if isinstance(document.get("parameters"), dict):
             document["parameters"] = _flatten(document["parameters"], "", problems)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, [Problem("", f"not valid TOML: {exc}", None, False)]) from None
     except RecursionError:
-        raise ScenarioError(path, [Problem("", "nested too deeply", None, False)]) from None
+        rule = f"nested too deeply (more than {MAX_DEPTH} levels of tables and arrays)"
+        raise ScenarioError(path, [Problem("", rule, None, False)]) from None
     if problems:
         raise ScenarioError(path, problems)
     return document
@@ -154,8 +183,14 @@ def validate(
     document: Mapping[str, Any],
     path: str | Path | None = None,
     overrides: Mapping[str, float] | None = None,
+    *,
+    dates_as_text: bool = False,
 ) -> Scenario:
     """Stage two: a parsed document to a frozen :class:`~sim.scenario.Scenario`.
+
+    Types are strict, as TOML writes them: ``true`` is not a number, ``"60"`` not an integer,
+    and a date is a TOML date-time with a UTC offset, not a string or a number, unless
+    ``dates_as_text`` (a document read back from JSON, as ``scenario.json``) allows ISO text.
 
     Raises
     ------
@@ -163,11 +198,14 @@ def validate(
         With every problem found.
     """
     path = Path(path) if path is not None else None
+    if _too_deep(document):
+        rule = f"nested too deeply (more than {MAX_DEPTH} levels of tables and arrays)"
+        raise ScenarioError(path, [Problem("", rule, None, False)])
     raw = copy.deepcopy(dict(document))
     if overrides:
         apply_overrides(raw, overrides, path)
     try:
-        scenario = Scenario.model_validate(raw)
+        scenario = Scenario.model_validate(raw, context={"dates_as_text": dates_as_text})
     except ValidationError as exc:
         errors = [e for e in exc.errors() if not _echo(e)]
         raise ScenarioError(path, [_problem(e, raw) for e in errors]) from None

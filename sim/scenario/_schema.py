@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     PlainValidator,
     PrivateAttr,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 
@@ -53,6 +53,15 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
+#: The largest magnitude of any number in a scenario: products of weights, coefficients,
+#: pressure and payoffs then stay far inside the range of a float (docs/scenario-format.md).
+MAX_MAGNITUDE = 1e9
+#: Most decision epochs, given or implied by ``interval_hours`` (the deadline game is solved
+#: by backward induction over every epoch, and a run stores a row per path and epoch).
+MAX_EPOCHS = 10_000
+#: Dates must lie in these years (pandas' nanosecond timestamps span 1677 to 2262).
+YEARS = (1900, 2200)
+
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$", min_length=1, max_length=64)
 ]
@@ -71,7 +80,58 @@ def _finite(value: Any) -> float:
         raise ValueError("must be a number")
     if not math.isfinite(value):
         raise ValueError("must be a finite number")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError(
+            f"must lie in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] (the limit on numbers)"
+        )
     return float(value)
+
+
+def _integer(value: Any) -> int:
+    """An integer as TOML writes one: not a bool, a float or a string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a valid integer")
+    return value
+
+
+def _epochs(value: Any) -> int:
+    count = _integer(value)
+    if count < 1:
+        raise ValueError("must be greater than or equal to 1")
+    if count > MAX_EPOCHS:
+        raise ValueError(f"must lie in [1, {MAX_EPOCHS}] (the limit on decision epochs)")
+    return count
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be a valid boolean (true or false)")
+    return value
+
+
+def _version(value: Any) -> int:
+    if isinstance(value, bool) or value != SCHEMA_VERSION or not isinstance(value, int):
+        raise ValueError(f"must be {SCHEMA_VERSION}")
+    return SCHEMA_VERSION
+
+
+def _moment(value: Any, info: ValidationInfo) -> datetime:
+    """A TOML offset date-time; ISO text only when the document came from JSON
+    (``scenario.json`` of a run), as the validation context says."""
+    if isinstance(value, str) and (info.context or {}).get("dates_as_text"):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("must be a valid datetime") from None
+    if isinstance(value, date | time) and not (isinstance(value, datetime) and value.tzinfo):
+        raise ValueError("Input should have timezone info")  # pydantic's words, as before
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValueError("must be a TOML date-time with a UTC offset (1970-01-01T00:00:00+00:00)")
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"must lie in the years {YEARS[0]} to {YEARS[1]} (the limit on dates)")
+    return value
 
 
 def _number_or_ref(value: Any) -> float | str:
@@ -109,6 +169,8 @@ def _one_of(names: Iterable[str]) -> Callable[[Any], str]:
 
 
 Finite = Annotated[float, PlainValidator(_finite)]
+Boolean = Annotated[bool, PlainValidator(_boolean)]
+Moment = Annotated[datetime, PlainValidator(_moment)]
 NumberOrRef = Annotated[float | str, PlainValidator(_number_or_ref)]
 Matrix = Annotated[tuple[tuple[float, ...], ...], PlainValidator(_matrix)]
 
@@ -198,7 +260,7 @@ class MatrixTerm(Sourced):
     matrix: Matrix
     weight: tuple[ParameterName, ...] = ()
     coef: Finite = 1.0
-    flow: bool = False
+    flow: Boolean = False
     time: Literal["constant", "elapsed", "remaining"] = "constant"
     parity: Literal["all", "even", "odd"] = "all"
     continuation: Literal["row", "col"] | None = None
@@ -249,7 +311,7 @@ class Outcome(Frozen):
     name: Text
     description: str = ""
     profiles: tuple[tuple[Identifier, Identifier], ...] = ()
-    default: bool = False
+    default: Boolean = False
     payoff: dict[Identifier, tuple[ScalarTerm, ...]] | None = None
     evidence: tuple[Evidence, ...] = ()
     assumption: OneLine | None = None
@@ -269,7 +331,7 @@ class Outcome(Frozen):
 class PressurePoint(Sourced):
     """A dated level of the outside pressure, usually an event."""
 
-    at: AwareDatetime
+    at: Moment
     level: Annotated[Finite, Field(ge=0)]
     event: str = ""
 
@@ -298,7 +360,7 @@ class Pressure(Frozen):
 class Schedule(Sourced):
     """When the players decide, how fast commitments take effect, and discounting."""
 
-    epochs: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    epochs: Annotated[int, PlainValidator(_epochs)] | None = None
     interval_hours: Annotated[Finite, Field(gt=0)] | None = None
     spacing: Literal["uniform", "power"] = "uniform"
     power: Annotated[Finite, Field(ge=1)] = 1.0
@@ -328,7 +390,7 @@ class Observed(Sourced):
     """What actually happened: the outcome and when."""
 
     outcome: Identifier
-    at: AwareDatetime
+    at: Moment
 
 
 class Meta(Frozen):
@@ -337,8 +399,8 @@ class Meta(Frozen):
     id: Identifier
     name: Text
     description: str = ""
-    start: AwareDatetime
-    deadline: AwareDatetime
+    start: Moment
+    deadline: Moment
     evidence: tuple[Evidence, ...] = ()
     assumption: OneLine | None = None
 
@@ -346,7 +408,7 @@ class Meta(Frozen):
 class Scenario(Frozen):
     """A validated scenario. Build it with :func:`sim.load`, never directly from raw dicts."""
 
-    schema_version: Literal[1]
+    schema_version: Annotated[int, PlainValidator(_version)]
     seeds_dir: Text = "../seeds"
     meta: Meta
     players: Annotated[tuple[Player, ...], Field(min_length=2, max_length=2)]
