@@ -92,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _os_error(exc: OSError) -> str:
+    """An OS error on one line, cut to a readable length: ``FILE: what went wrong``."""
+    what = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    where = f"{exc.filename}: " if exc.filename else ""
+    text = f"{where}{what}"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -111,4 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("negsim: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, read-only, permissions, an unreachable scheduler
+        print(f"negsim: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     return status

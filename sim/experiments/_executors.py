@@ -6,6 +6,8 @@ rows do not depend on the executor.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -44,12 +46,27 @@ def map_chunks(
         yield from _pool(fn, scenario, chunks, runs, workers)
 
 
+#: Seconds between a pool worker's checks that its parent is still alive.
+PARENT_CHECK_SECONDS = 0.5
+
+
 def _quiet_worker() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them."""
+    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them, and exit when the
+    parent dies (after a kill -9 nothing else would stop them)."""
+    import os
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)  # the parent is gone: reparented to init or a subreaper
+
+    threading.Thread(target=watch, name="negsim-parent-watch", daemon=True).start()
 
 
 def _pool(
@@ -81,6 +98,10 @@ def _pool(
     pool.shutdown()
 
 
+#: Seconds to wait for a Dask scheduler before giving up with one line.
+SCHEDULER_TIMEOUT = 10
+
+
 def _dask(
     fn: Task,
     scenario: Scenario,
@@ -107,7 +128,9 @@ def _dask(
         )
         client = dask.Client(cluster)
     else:
-        client = dask.Client(scheduler)
+        if not re.fullmatch(r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?", scheduler):
+            raise SimError(f"scheduler {scheduler!r}: expected tcp://HOST:PORT or 'local'")
+        client = dask.Client(scheduler, timeout=SCHEDULER_TIMEOUT)
     try:
         futures = [client.submit(fn, scenario, c, runs, pure=False) for c in chunks]
         try:

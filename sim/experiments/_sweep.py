@@ -231,13 +231,18 @@ def sweep(
     todo = [r for r in records if int(r["point"]) not in finished]
     size = chunk or _chunk_size(len(todo), workers)
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    for rows in map_chunks(_simulate_points, scenario, chunks, runs, workers, scheduler):
-        part = _frame(rows)
+    try:
+        for rows in map_chunks(_simulate_points, scenario, chunks, runs, workers, scheduler):
+            part = _frame(rows)
+            if store is not None:
+                store.write_part(part)
+            done.append(part)
+            if progress:
+                progress(len(part))
+    except SimError:  # e.g. a point the scenario cannot take: the fixed command starts afresh
         if store is not None:
-            store.write_part(part)
-        done.append(part)
-        if progress:
-            progress(len(part))
+            store.discard()
+        raise
     results = _assemble(done, len(points))
     if store is not None:
         analysis = DESIGNS[design].analysis
