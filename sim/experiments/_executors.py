@@ -16,6 +16,7 @@ from sim.errors import SimError
 from sim.scenario import Scenario
 
 __all__ = [
+    "check_scheduler",
     "map_chunks",
 ]
 
@@ -48,6 +49,14 @@ def map_chunks(
 
 #: Seconds between a pool worker's checks that its parent is still alive.
 PARENT_CHECK_SECONDS = 0.5
+
+
+def check_scheduler(scheduler: str | None) -> None:
+    """That ``scheduler`` is ``None``, ``"local"`` or a Dask address (``tcp://HOST:PORT``)."""
+    if scheduler is None or scheduler == "local":
+        return
+    if not re.fullmatch(r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?", scheduler):
+        raise SimError(f"scheduler {scheduler!r}: expected tcp://HOST:PORT or 'local'")
 
 
 def _quiet_worker() -> None:
@@ -128,8 +137,7 @@ def _dask(
         )
         client = dask.Client(cluster)
     else:
-        if not re.fullmatch(r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?", scheduler):
-            raise SimError(f"scheduler {scheduler!r}: expected tcp://HOST:PORT or 'local'")
+        check_scheduler(scheduler)
         client = dask.Client(scheduler, timeout=SCHEDULER_TIMEOUT)
     try:
         futures = [client.submit(fn, scenario, c, runs, pure=False) for c in chunks]

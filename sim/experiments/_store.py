@@ -99,6 +99,8 @@ class SweepStore:
         if self.parts.is_dir():
             self.parts.rmdir()
         (self.root / MANIFEST).unlink(missing_ok=True)
+        if self.root.is_dir() and not any(self.root.iterdir()):
+            self.root.rmdir()
 
     def _check_same(self, old: dict[str, Any], settings: dict[str, Any], rng_seed: int) -> None:
         before = old.get("sweep", {})

@@ -22,7 +22,7 @@ import pandas as pd
 from sim.deadline import Game, Policy
 from sim.errors import Problem, ScenarioError, SimError
 from sim.experiments._designs import DESIGNS, ParamSpec, expand, parse_param, problem
-from sim.experiments._executors import map_chunks
+from sim.experiments._executors import check_scheduler, map_chunks
 from sim.experiments._sensitivity import analyze
 from sim.experiments._store import SweepStore
 from sim.scenario import Scenario, load, sweepable, with_overrides
@@ -214,6 +214,7 @@ def sweep(
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     check_runs(runs, rng_seed, 1 if workers is None else workers)
+    check_scheduler(scheduler)
     specs = _specs(params)
     _check_names(scenario, specs)
     points = expand(specs, design, samples, rng_seed)
