@@ -187,3 +187,26 @@ def test_the_limits_themselves_are_allowed() -> None:
     assert sim.validate(changed("schedule.epochs", 10_000), GSOMIA).schedule.epochs == 10_000
     at_edge = changed("pressure.shocks.rate_per_day", 100.0)
     assert sim.validate(at_edge, GSOMIA).pressure is not None
+
+
+# ---------------------------------------------------------------- 12. bounded messages
+
+
+def test_many_unknown_keys_give_fifty_lines_and_a_count() -> None:
+    doc = {**DOCUMENT, **{f"junk{i}": i for i in range(300_000)}}
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.validate(doc, GSOMIA)
+    lines = info.value.lines()
+    assert len(info.value.problems) == 300_000
+    assert len(lines) == 51
+    assert lines[-1] == f"{GSOMIA}: <document>: and 299950 more problems"
+
+
+def test_a_huge_value_gives_a_short_line() -> None:
+    lines = problems(changed("meta.name", ["x" * 1_000_000]))
+    assert lines and all(len(line) <= 400 for line in lines)
+    doc = copy.deepcopy(DOCUMENT)
+    doc["parameters"]["korea.audience_cost"]["distribution"] = {"kind": "x" * 10**6}
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.validate(doc, GSOMIA)
+    assert all(len(line) <= 420 for line in info.value.lines())
