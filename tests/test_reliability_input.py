@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ def test_a_large_file_is_refused(tmp_path: Path) -> None:
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "scenarios" / "bom.toml"
     path.parent.mkdir()
-    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     path.write_bytes(b"\xef\xbb\xbf" + GSOMIA.read_bytes())
     assert sim.load(path).values() == sim.load(GSOMIA).values()
 
@@ -210,3 +211,79 @@ def test_a_huge_value_gives_a_short_line() -> None:
     with pytest.raises(sim.ScenarioError) as info:
         sim.validate(doc, GSOMIA)
     assert all(len(line) <= len(f"{GSOMIA}: ") + 400 for line in info.value.lines())
+
+
+# ---------------------------------------------------------------- 11. files outside the project
+
+
+def _project(tmp_path: Path, text: str) -> Path:
+    """A scenario in tmp_path/scenarios, with the shipped seeds copied to tmp_path/seeds."""
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    (tmp_path / "scenarios").mkdir()
+    path = tmp_path / "scenarios" / "x.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("where", ["/etc", "../../..", "/"])
+def test_seeds_dir_outside_the_project_is_refused(tmp_path: Path, where: str) -> None:
+    text = GSOMIA.read_text(encoding="utf-8").replace('"../seeds"', repr(where).replace("'", '"'))
+    path = _project(tmp_path, text)
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load(path)
+    [line] = info.value.lines()
+    assert line.startswith(f"{path}: seeds_dir: must lie inside the scenario's project")
+
+
+def test_another_root_can_be_allowed(tmp_path: Path) -> None:
+    text = GSOMIA.read_text(encoding="utf-8").replace('"../seeds"', f'"{ROOT / "seeds"}"')
+    path = _project(tmp_path, text)
+    with pytest.raises(sim.ScenarioError, match="seeds_dir: must lie inside"):
+        sim.load(path)
+    with sim.scenario.allow_roots([ROOT / "seeds"]):
+        scenario = sim.load(path)
+    assert scenario.roots == ((ROOT / "seeds").resolve(),)
+    # overrides (and a sweep's points) keep the allowed root
+    assert sim.with_overrides(scenario, {"schedule.epochs": 10}).schedule.epochs == 10
+    assert main_status(["--allow-root", str(ROOT / "seeds"), "validate", str(path)]) == 0
+    assert main_status(["validate", str(path)]) == 2
+
+
+def main_status(argv: list[str]) -> int:
+    from sim.cli import main
+
+    return main(argv)
+
+
+def test_a_base_outside_the_project_is_refused_without_its_values(tmp_path: Path) -> None:
+    secrets = tmp_path / "outside" / "secrets.toml"
+    secrets.parent.mkdir()
+    secrets.write_text('password = "hunter2"\n', encoding="utf-8")
+    inner = tmp_path / "project" / "a" / "b"
+    path = _project(inner, f'base = "{secrets}"\n')
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load(path)
+    assert "base: must lie inside the scenario's project" in info.value.lines()[0]
+    assert "hunter2" not in str(info.value)
+    with pytest.raises(sim.ScenarioError) as info, sim.scenario.allow_roots([secrets.parent]):
+        sim.load(path)  # allowed, but not a scenario: refused, and not echoed
+    assert "not a scenario file (it has no schema_version)" in str(info.value)
+    assert "hunter2" not in str(info.value)
+    assert all(line.startswith(f"{path}: base: ") for line in info.value.lines())
+
+
+def test_a_parse_error_inside_a_base_names_the_file_given(tmp_path: Path) -> None:
+    path = _project(tmp_path, 'base = "broken.toml"\n')
+    (path.parent / "broken.toml").write_text("schema_version = 1\nthis is not toml\n")
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load(path)
+    [line] = info.value.lines()
+    assert line.startswith(f"{path}: base: in broken.toml: <document>: not valid TOML")
+
+
+def test_a_large_seed_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sim.scenario._evidence.MAX_SEED_BYTES", 100)
+    path = _project(tmp_path, GSOMIA.read_text(encoding="utf-8"))
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load(path)
+    assert "seed file is larger than 100 bytes" in str(info.value)

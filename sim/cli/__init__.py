@@ -20,6 +20,7 @@ from sim.cli import solve as solve_cmd
 from sim.cli import sweep as sweep_cmd
 from sim.cli import validate as validate_cmd
 from sim.errors import ArgumentError, ScenarioError, SimError, shown
+from sim.scenario import allow_roots
 
 __all__ = ["main"]
 
@@ -86,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"negsim {_version()}")
+    parser.add_argument(
+        "--allow-root",
+        dest="allow_roots",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="let scenarios read seeds_dir and base under DIR too, not only inside their "
+        "project (see docs/reliability.md); repeatable",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.add_parser(sub)
@@ -104,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        status: int = args.handler(args)
+        with allow_roots(args.allow_roots):
+            status: int = args.handler(args)
     except ScenarioError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)

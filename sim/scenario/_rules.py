@@ -15,14 +15,13 @@ from sim.equilibria import RULES
 from sim.errors import Problem
 from sim.scenario._evidence import quote_in_seed, resolve_seed
 from sim.scenario._schema import (
-    MAX_EPOCHS,
-    YEARS,
     Evidence,
     LogNormal,
     Scenario,
     Triangular,
     Uniform,
 )
+from sim.scenario._strict import MAX_EPOCHS, YEARS
 
 __all__ = ["check", "evidence_items"]
 

@@ -8,9 +8,8 @@ a file can be reported at once. See ``docs/scenario-format.md``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,11 +20,16 @@ from pydantic import (
     PlainValidator,
     PrivateAttr,
     StringConstraints,
-    ValidationInfo,
     model_validator,
 )
 
 from sim.equilibria import METHODS, RULES
+from sim.scenario._strict import SCHEMA_VERSION
+from sim.scenario._strict import boolean as _boolean
+from sim.scenario._strict import epochs as _epochs
+from sim.scenario._strict import finite as _finite
+from sim.scenario._strict import moment as _moment
+from sim.scenario._strict import version as _version
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -51,17 +55,6 @@ __all__ = [
     "Uniform",
 ]
 
-SCHEMA_VERSION = 1
-
-#: The largest magnitude of any number in a scenario: products of weights, coefficients,
-#: pressure and payoffs then stay far inside the range of a float (docs/scenario-format.md).
-MAX_MAGNITUDE = 1e9
-#: Most decision epochs, given or implied by ``interval_hours`` (the deadline game is solved
-#: by backward induction over every epoch, and a run stores a row per path and epoch).
-MAX_EPOCHS = 10_000
-#: Dates must lie in these years (pandas' nanosecond timestamps span 1677 to 2262).
-YEARS = (1900, 2200)
-
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$", min_length=1, max_length=64)
 ]
@@ -73,65 +66,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OneLine = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\n]*$")
 ]
-
-
-def _finite(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a number")
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    if abs(value) > MAX_MAGNITUDE:
-        raise ValueError(
-            f"must lie in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] (the limit on numbers)"
-        )
-    return float(value)
-
-
-def _integer(value: Any) -> int:
-    """An integer as TOML writes one: not a bool, a float or a string."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be a valid integer")
-    return value
-
-
-def _epochs(value: Any) -> int:
-    count = _integer(value)
-    if count < 1:
-        raise ValueError("must be greater than or equal to 1")
-    if count > MAX_EPOCHS:
-        raise ValueError(f"must lie in [1, {MAX_EPOCHS}] (the limit on decision epochs)")
-    return count
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("must be a valid boolean (true or false)")
-    return value
-
-
-def _version(value: Any) -> int:
-    if isinstance(value, bool) or value != SCHEMA_VERSION or not isinstance(value, int):
-        raise ValueError(f"must be {SCHEMA_VERSION}")
-    return SCHEMA_VERSION
-
-
-def _moment(value: Any, info: ValidationInfo) -> datetime:
-    """A TOML offset date-time; ISO text only when the document came from JSON
-    (``scenario.json`` of a run), as the validation context says."""
-    if isinstance(value, str) and (info.context or {}).get("dates_as_text"):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError("must be a valid datetime") from None
-    if isinstance(value, date | time) and not (isinstance(value, datetime) and value.tzinfo):
-        raise ValueError("Input should have timezone info")  # pydantic's words, as before
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise ValueError("must be a TOML date-time with a UTC offset (1970-01-01T00:00:00+00:00)")
-    if not YEARS[0] <= value.year <= YEARS[1]:
-        raise ValueError(f"must lie in the years {YEARS[0]} to {YEARS[1]} (the limit on dates)")
-    return value
 
 
 def _number_or_ref(value: Any) -> float | str:
@@ -421,11 +355,17 @@ class Scenario(Frozen):
 
     _path: Path | None = PrivateAttr(default=None)
     _document: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _roots: tuple[Path, ...] = PrivateAttr(default=())
 
     @property
     def path(self) -> Path | None:
         """The file this scenario was loaded from, if any."""
         return self._path
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The roots outside its project this scenario was allowed to read under."""
+        return self._roots
 
     @property
     def row(self) -> Player:

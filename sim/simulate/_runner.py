@@ -194,8 +194,10 @@ def check_runs(runs: object, rng_seed: object, workers: object, only: object = N
     if count > MAX_RUNS:
         raise ArgumentError("runs", runs, f"must be at most {MAX_RUNS} (the limit on paths)")
     seed = _integer(rng_seed)
-    if seed is None or not 0 <= seed < MAX_SEED:
-        raise ArgumentError("rng_seed", rng_seed, "must be an integer in [0, 2**128)")
+    if seed is None or seed < 0:
+        raise ArgumentError("rng_seed", rng_seed, "must be a non-negative integer")
+    if seed >= MAX_SEED:
+        raise ArgumentError("rng_seed", rng_seed, "must be below 2**128")
     processes = _integer(workers)
     if processes is None or processes < 1:
         raise ArgumentError("workers", workers, "must be a positive integer")
