@@ -157,10 +157,9 @@ def test_disk_full_is_one_line_and_leaves_nothing(
     out = tmp_path / "out"
     argv = ["run", str(WAR), "--runs", "5", *FAST] if command == "run" else [*SWEEP, "--quiet"]
     refused(capsys, [*argv, "--out", str(out)], "No space left on device")
-    if command == "run":
-        assert not out.exists() and list(tmp_path.iterdir()) == []
-    else:  # the sweep's manifest stays, so that --resume continues once there is space
-        assert not (out / "results.parquet").exists()
+    # the run's folder was never swapped in; the sweep had finished no point, so it removed
+    # its manifest (with finished points it keeps them for --resume)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_a_failed_run_leaves_the_earlier_run_whole(
@@ -254,3 +253,38 @@ def test_a_sweep_that_fails_on_a_point_can_be_fixed(
     fixed = [*SWEEP, "--quiet", "--out", str(out)]
     assert main(fixed) == 0
     assert (out / "results.parquet").is_file()
+
+
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_disk_full_in_report_and_compare_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    out = tmp_path / "run"
+    assert main(["run", str(WAR), "--runs", "5", *FAST, "--out", str(out)]) == 0
+    capsys.readouterr()
+    before = _tree(tmp_path)
+
+    def full(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    argv = ["report", str(out)] if command == "report" else ["compare", str(out), str(out)]
+    argv += ["--out", str(tmp_path / "c.html")] if command == "compare" else []
+    refused(capsys, argv, "No space left on device")
+    assert _tree(tmp_path) == before  # the earlier report whole, no compare.html, no temporary
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    argv = [*SWEEP, "--quiet", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "s")]
+    refused(capsys, argv, "negsim: Timed out trying to connect to tcp://127.0.0.1:9 after 10 s")
+    assert not (tmp_path / "s").exists()  # nothing was computed: nothing is left

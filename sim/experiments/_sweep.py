@@ -240,8 +240,11 @@ def sweep(
             done.append(part)
             if progress:
                 progress(len(part))
-    except SimError:  # e.g. a point the scenario cannot take: the fixed command starts afresh
-        if store is not None:
+    except Exception as exc:
+        # a point the scenario cannot take, or nothing computed yet (an unreachable
+        # scheduler): what this sweep wrote is removed, so the same or the fixed command
+        # starts afresh; after an OS error with parts written, --resume continues
+        if store is not None and (isinstance(exc, SimError) or not done):
             store.discard()
         raise
     results = _assemble(done, len(points))
