@@ -13,6 +13,10 @@ from typing import Any
 __all__ = ["ArgumentError", "Problem", "ScenarioError", "SimError", "shown"]
 
 _MAX_VALUE_CHARS = 80
+#: Longest line a problem prints (a rule can quote a long value, e.g. pydantic's tags).
+MAX_LINE_CHARS = 400
+#: Most lines a :class:`ScenarioError` prints; the rest are counted in a last line.
+MAX_LINES = 50
 
 
 class SimError(Exception):
@@ -63,7 +67,8 @@ class Problem:
             if len(shown) > _MAX_VALUE_CHARS:
                 shown = shown[: _MAX_VALUE_CHARS - 3] + "..."
             text += f" (got {shown})"
-        return " ".join(text.split())
+        text = " ".join(text.split())
+        return text if len(text) <= MAX_LINE_CHARS else text[: MAX_LINE_CHARS - 3] + "..."
 
 
 class ScenarioError(SimError, ValueError):
@@ -86,6 +91,11 @@ class ScenarioError(SimError, ValueError):
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
-        """One line per problem: ``file: key: rule (got value)``."""
+        """One line per problem: ``file: key: rule (got value)``; after :data:`MAX_LINES`
+        of them, one line that counts the rest (:attr:`problems` holds them all)."""
         where = str(self.path) if self.path is not None else "<string>"
-        return [f"{where}: {p.describe()}" for p in self.problems]
+        shown = [f"{where}: {p.describe()}" for p in self.problems[:MAX_LINES]]
+        if len(self.problems) > MAX_LINES:
+            more = len(self.problems) - MAX_LINES
+            shown.append(f"{where}: <document>: and {more} more problems")
+        return shown

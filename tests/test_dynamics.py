@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -246,7 +247,8 @@ def test_pressure_news_at_an_epoch_comes_before_the_players() -> None:
     for key in ("epochs", "spacing", "power"):
         schedule.pop(key, None)
     points = list(doc["pressure"]["points"])
-    extra = {"at": "2019-11-04T12:00:00+09:00", "level": 0.25, "event": "extra"}
+    at = datetime.fromisoformat("2019-11-04T12:00:00+09:00")  # a TOML date-time, not text
+    extra = {"at": at, "level": 0.25, "event": "extra"}
     points.insert(1, {**points[1], **extra, "evidence": [], "assumption": "test"})
     doc = {**doc, "schedule": schedule, "pressure": {**doc["pressure"], "points": points}}
     scenario = sim.validate(doc, GSOMIA)

@@ -394,7 +394,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[report.ReportData
     text = text.replace('seeds_dir = "../seeds"', f"seeds_dir = {str(ROOT / 'seeds')!r}")
     path = tmp_path_factory.mktemp("hostile") / "hostile.toml"
     path.write_text(text, encoding="utf-8")
-    data = _data(sim.run(path, runs=20, overrides=SMALL), [0, 20])
+    with sim.scenario.allow_roots([ROOT / "seeds"]):  # the seeds lie outside the tmp project
+        data = _data(sim.run(path, runs=20, overrides=SMALL), [0, 20])
     html = report.render(data, report.build_figures(data), datetime.now(UTC))
     return data, html
 

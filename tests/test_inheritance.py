@@ -67,7 +67,7 @@ def test_errors_of_the_merged_document_name_the_child(tmp_path: Path) -> None:
     seeds = Path.cwd() / "seeds"
     text = f'base = "{root}"\nseeds_dir = "{seeds}"\n[parameters.us.pressure_scale]\nvalue = 99.0\n'
     child = _write(tmp_path / "child.toml", text)
-    with pytest.raises(sim.ScenarioError) as err:
+    with pytest.raises(sim.ScenarioError) as err, sim.scenario.allow_roots([Path.cwd()]):
         sim.load(child)
     assert err.value.lines() == [
         f"{child}: parameters.us.pressure_scale.value: must lie within range [0.0, 3.0] (got 99.0)"

@@ -20,6 +20,7 @@ from sim.cli import solve as solve_cmd
 from sim.cli import sweep as sweep_cmd
 from sim.cli import validate as validate_cmd
 from sim.errors import ArgumentError, ScenarioError, SimError, shown
+from sim.scenario import allow_roots
 
 __all__ = ["main"]
 
@@ -86,17 +87,35 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"negsim {_version()}")
+    parser.add_argument(
+        "--allow-root",
+        dest="allow_roots",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="let scenarios read seeds_dir and base under DIR too, not only inside their "
+        "project (see docs/reliability.md); repeatable",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.add_parser(sub)
     return parser
 
 
+def _os_error(exc: OSError) -> str:
+    """An OS error on one line, cut to a readable length: ``FILE: what went wrong``."""
+    what = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    where = f"{exc.filename}: " if exc.filename else ""
+    text = f"{where}{what}"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        status: int = args.handler(args)
+        with allow_roots(args.allow_roots):
+            status: int = args.handler(args)
     except ScenarioError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
@@ -111,4 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("negsim: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, read-only, permissions, an unreachable scheduler
+        print(f"negsim: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     return status

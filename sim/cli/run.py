@@ -13,9 +13,10 @@ from rich.table import Table
 from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stdout
 from sim.cli.report import open_in_browser
 from sim.errors import SimError
+from sim.io import check_output_directory, staged_directory
 from sim.report import write_report
 from sim.scenario import load
-from sim.simulate import DEFAULT_RUNS, RunResult, run
+from sim.simulate import DEFAULT_RUNS, RunResult, check_runs, run
 
 __all__ = ["add_parser", "main"]
 
@@ -29,7 +30,9 @@ the default outcome happens at the deadline. The model is a SimPy one (sim.simul
 the paths of a run advance together, a thousand at a time, and their event log is the
 one the SimPy model writes (tested event for event); --replay runs its path in SimPy.
 
-Writes into DIR, each file atomically:
+Writes into DIR, as a whole: the files are written into a hidden sibling of DIR, which
+then replaces DIR (an earlier run there is replaced whole; a non-empty directory that is not
+a negsim output is refused):
   summary.json   outcome probabilities with 95% intervals, concession timing,
                  first movers, expected payoffs, the backtest against [observed]
   runs.parquet   one row per path;  events.parquet  the event log of every path
@@ -82,6 +85,9 @@ def main(args: argparse.Namespace) -> int:
     if args.replay is not None and not 0 <= args.replay < args.runs:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
     workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
+    check_runs(args.runs, args.rng_seed, workers, args.replay)
+    if args.out is not None:
+        check_output_directory(args.out)
     scenario = load(args.scenario, overrides(args.overrides))
     total = 1 if args.replay is not None else args.runs
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
@@ -96,11 +102,14 @@ def main(args: argparse.Namespace) -> int:
     if args.replay is not None:
         _print_replay(result)
         if args.out:
-            result.write(args.out)
+            with staged_directory(args.out) as tmp:
+                result.write(tmp)
         return 0
     out = args.out or Path("runs") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
-    result.write(out)
-    report = write_report(result, out)
+    with staged_directory(out) as tmp:  # out holds all of this run, or what it held before
+        result.write(tmp)
+        write_report(result, tmp)
+    report = out / "report.html"
     if not args.quiet:
         _print_summary(result)
     stdout.print(f"wrote {out}/ (open {report} in a browser)")

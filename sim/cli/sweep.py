@@ -18,6 +18,7 @@ from rich.table import Table
 from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stderr, stdout
 from sim.errors import SimError
 from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, sweep
+from sim.io import check_output_directory
 from sim.report import rebuild_sweep
 from sim.scenario import load
 
@@ -139,6 +140,8 @@ def main(args: argparse.Namespace) -> int:
         raise SimError(f"--workers {args.workers}: must be at least 1")
     if args.resume and args.out is None:
         raise SimError("--resume needs the --out DIR of the interrupted sweep")
+    if args.out is not None and not args.resume:
+        check_output_directory(args.out)
     scenario = load(args.scenario, overrides(args.overrides))
     specs = [parse_param(t) for t in args.params]
     n_points = len(expand(specs, args.design, args.samples, args.rng_seed))

@@ -143,7 +143,7 @@ def _with_equilibrium(scenario: Scenario, **changes: str | float | None) -> Scen
         return scenario
     doc = dict(scenario.document)
     config = {**doc.get("equilibrium", {}), **given}
-    return validate({**doc, "equilibrium": config}, scenario.path)
+    return validate({**doc, "equilibrium": config}, scenario.path, roots=scenario.roots)
 
 
 def solve(

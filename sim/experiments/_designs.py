@@ -190,10 +190,32 @@ def expand(
         raise ArgumentError(
             "samples", samples, f"design {design} needs a positive integer ({chosen.samples})"
         )
+    _check_size(params, design, samples)
     matrix = chosen.points(params, samples, rng_seed)
     frame = pd.DataFrame(matrix, columns=names)
     frame.insert(0, "point", np.arange(len(frame), dtype=np.int64))
     return frame
+
+
+#: Most points of a design (each point is a simulation of ``runs`` paths).
+MAX_POINTS = 100_000
+
+
+def _check_size(params: Sequence[ParamSpec], design: str, samples: int | None) -> None:
+    """That a design has at most :data:`MAX_POINTS` points, counted before any is made."""
+    d = len(params)
+    if design == "grid":
+        size = math.prod(len(p.listed) if p.listed is not None else (p.n or 1) for p in params)
+        if size > MAX_POINTS:
+            rule = f"the grid has {size} points, more than {MAX_POINTS} (the limit on points)"
+            raise ArgumentError("param", " ".join(p.text() for p in params), rule)
+        return
+    per = {"sobol": d + 2, "morris": d + 1}.get(design, 1)
+    if samples is not None and samples * per > MAX_POINTS:
+        rule = (
+            f"the design has {samples * per} points, more than {MAX_POINTS} (the limit on points)"
+        )
+        raise ArgumentError("samples", samples, rule)
 
 
 def _grid(params: Sequence[ParamSpec], samples: int | None, rng_seed: int) -> Any:

@@ -6,6 +6,8 @@ rows do not depend on the executor.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -14,6 +16,7 @@ from sim.errors import SimError
 from sim.scenario import Scenario
 
 __all__ = [
+    "check_scheduler",
     "map_chunks",
 ]
 
@@ -44,12 +47,35 @@ def map_chunks(
         yield from _pool(fn, scenario, chunks, runs, workers)
 
 
+#: Seconds between a pool worker's checks that its parent is still alive.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def check_scheduler(scheduler: str | None) -> None:
+    """That ``scheduler`` is ``None``, ``"local"`` or a Dask address (``tcp://HOST:PORT``)."""
+    if scheduler is None or scheduler == "local":
+        return
+    if not re.fullmatch(r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?", scheduler):
+        raise SimError(f"scheduler {scheduler!r}: expected tcp://HOST:PORT or 'local'")
+
+
 def _quiet_worker() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them."""
+    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them, and exit when the
+    parent dies (after a kill -9 nothing else would stop them)."""
+    import os
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)  # the parent is gone: reparented to init or a subreaper
+
+    threading.Thread(target=watch, name="negsim-parent-watch", daemon=True).start()
 
 
 def _pool(
@@ -81,6 +107,10 @@ def _pool(
     pool.shutdown()
 
 
+#: Seconds to wait for a Dask scheduler before giving up with one line.
+SCHEDULER_TIMEOUT = 10
+
+
 def _dask(
     fn: Task,
     scenario: Scenario,
@@ -107,7 +137,8 @@ def _dask(
         )
         client = dask.Client(cluster)
     else:
-        client = dask.Client(scheduler)
+        check_scheduler(scheduler)
+        client = dask.Client(scheduler, timeout=SCHEDULER_TIMEOUT)
     try:
         futures = [client.submit(fn, scenario, c, runs, pure=False) for c in chunks]
         try:

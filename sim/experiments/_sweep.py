@@ -23,7 +23,7 @@ from sim.deadline import Game, Policy
 from sim.equilibria import order_decided
 from sim.errors import Problem, ScenarioError, SimError
 from sim.experiments._designs import DESIGNS, ParamSpec, expand, parse_param, problem
-from sim.experiments._executors import map_chunks
+from sim.experiments._executors import check_scheduler, map_chunks
 from sim.experiments._sensitivity import analyze
 from sim.experiments._store import SweepStore
 from sim.scenario import Scenario, load, sweepable, with_overrides
@@ -218,6 +218,7 @@ def sweep(
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     check_runs(runs, rng_seed, 1 if workers is None else workers)
+    check_scheduler(scheduler)
     specs = _specs(params)
     _check_names(scenario, specs)
     points = expand(specs, design, samples, rng_seed)
@@ -235,13 +236,21 @@ def sweep(
     todo = [r for r in records if int(r["point"]) not in finished]
     size = chunk or _chunk_size(len(todo), workers)
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    for rows in map_chunks(_simulate_points, scenario, chunks, runs, workers, scheduler):
-        part = _frame(rows)
-        if store is not None:
-            store.write_part(part)
-        done.append(part)
-        if progress:
-            progress(len(part))
+    try:
+        for rows in map_chunks(_simulate_points, scenario, chunks, runs, workers, scheduler):
+            part = _frame(rows)
+            if store is not None:
+                store.write_part(part)
+            done.append(part)
+            if progress:
+                progress(len(part))
+    except Exception as exc:
+        # a point the scenario cannot take, or nothing computed yet (an unreachable
+        # scheduler): what this sweep wrote is removed, so the same or the fixed command
+        # starts afresh; after an OS error with parts written, --resume continues
+        if store is not None and (isinstance(exc, SimError) or not done):
+            store.discard()
+        raise
     results = _assemble(done, len(points))
     if store is not None:
         analysis = DESIGNS[design].analysis

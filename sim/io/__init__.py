@@ -13,14 +13,17 @@ from sim.io._provenance import (
     manifest,
     provenance_schema,
 )
+from sim.io._staged import check_output_directory, staged_directory
 
 __all__ = [
     "LIBRARIES",
     "SCHEMA_VERSION",
     "atomic",
+    "check_output_directory",
     "environment",
     "manifest",
     "provenance_schema",
+    "staged_directory",
     "write_json",
     "write_parquet",
     "write_text",

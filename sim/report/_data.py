@@ -260,7 +260,7 @@ def _scenario(directory: Path, manifest: Mapping[str, Any]) -> Scenario:
     """The run's scenario, validated again from ``scenario.json`` (quotes against the seeds)."""
     document = _json(directory / SCENARIO)
     path = manifest.get("parameters", {}).get("scenario", {}).get("path")
-    return validate(document, path)
+    return validate(document, path, dates_as_text=True)
 
 
 def load_run(directory: str | Path) -> ReportData:

@@ -19,6 +19,7 @@ the key path.
 from sim.scenario._evidence import seed_digests, sha256_file
 from sim.scenario._load import load, parse, validate, with_overrides
 from sim.scenario._overrides import sweepable
+from sim.scenario._project import allow_roots
 from sim.scenario._rules import evidence_items
 from sim.scenario._schema import (
     SCHEMA_VERSION,
@@ -66,6 +67,7 @@ __all__ = [
     "Shocks",
     "Triangular",
     "Uniform",
+    "allow_roots",
     "evidence_items",
     "load",
     "parse",

@@ -14,6 +14,10 @@ __all__ = [
 ]
 
 
+#: Largest seed document read or hashed (the shipped ones are a few KB).
+MAX_SEED_BYTES = 16 * 1024 * 1024
+
+
 def normalise(text: str) -> str:
     """Collapse every run of whitespace to one space; strip both ends."""
     return " ".join(text.split())
@@ -34,6 +38,8 @@ def resolve_seed(seeds_dir: Path, name: str) -> Path:
             raise ValueError(f"seed path escapes the seeds directory {root}")
         if not target.is_file():
             raise ValueError(f"no such seed file in {root}")
+        if target.stat().st_size > MAX_SEED_BYTES:
+            raise ValueError(f"seed file is larger than {MAX_SEED_BYTES} bytes")
     except (OSError, RuntimeError) as exc:  # a name too long; a symlink loop (Python 3.11)
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise ValueError(f"cannot open seed file: {reason}") from None
@@ -57,4 +63,8 @@ def sha256_file(path: Path) -> str:
 
 def seed_digests(seeds_dir: Path) -> dict[str, str]:
     """sha256 of every ``*.txt`` seed document in ``seeds_dir``, by file name."""
-    return {p.name: sha256_file(p) for p in sorted(seeds_dir.glob("*.txt"))}
+    return {
+        p.name: sha256_file(p) if p.stat().st_size <= MAX_SEED_BYTES else "too large to hash"
+        for p in sorted(seeds_dir.glob("*.txt"))
+        if p.is_file()
+    }

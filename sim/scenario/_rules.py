@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,9 +14,26 @@ from pydantic import BaseModel
 from sim.equilibria import RULES
 from sim.errors import Problem
 from sim.scenario._evidence import quote_in_seed, resolve_seed
-from sim.scenario._schema import Evidence, Scenario, Triangular, Uniform
+from sim.scenario._schema import (
+    Evidence,
+    LogNormal,
+    Scenario,
+    Triangular,
+    Uniform,
+)
+from sim.scenario._strict import MAX_EPOCHS, YEARS
 
 __all__ = ["check", "evidence_items"]
+
+#: Most shocks a day (a path draws about ``rate * window_days`` of them).
+MAX_SHOCK_RATE = 100.0
+#: Largest sigma of a lognormal (``exp(sigma * z)`` must stay a float).
+MAX_LOG_SIGMA = 3.0
+#: Highest pressure a scenario may reach: ``scale * (peak level + 5 typical shocks)``.
+#: Policies are solved on a grid of observed levels 0.01 apart, up to that ceiling.
+MAX_PRESSURE = 100.0
+#: Shortest window from the start to the deadline, in hours.
+MIN_WINDOW_HOURS = 1.0
 
 
 def check(scenario: Scenario, seeds_dir: Path) -> list[Problem]:
@@ -24,6 +42,9 @@ def check(scenario: Scenario, seeds_dir: Path) -> list[Problem]:
     rules = (_players, _payoffs, _outcomes, _references, _dates, _parameters, _schedule, _concept)
     for rule in rules:
         problems.extend(rule(scenario))
+    if not problems:  # the limits, on a scenario whose values are otherwise valid
+        problems.extend(_sizes(scenario))
+        problems.extend(_pressure_ceiling(scenario))
     problems.extend(_evidence(scenario, seeds_dir))
     return problems
 
@@ -179,6 +200,9 @@ def _parameters(s: Scenario) -> Iterator[Problem]:
 
 
 def _distribution(key: str, d: object) -> Iterator[Problem]:
+    if isinstance(d, LogNormal) and d.sigma > MAX_LOG_SIGMA:
+        rule = f"lognormal sigma must not exceed {MAX_LOG_SIGMA:g} (draws would overflow)"
+        yield Problem(f"{key}.sigma", rule, d.sigma)
     if isinstance(d, Uniform) and not d.low < d.high:
         yield Problem(key, "uniform needs low < high", [d.low, d.high])
     if isinstance(d, Triangular) and not (d.low <= d.mode <= d.high and d.low < d.high):
@@ -214,6 +238,9 @@ def _schedule(s: Scenario) -> Iterator[Problem]:
         rate = _value(s, shocks.rate_per_day)
         if rate is not None and rate < 0:
             yield Problem("pressure.shocks.rate_per_day", "must not be negative", rate)
+        elif rate is not None and rate > MAX_SHOCK_RATE:
+            rule = f"must not exceed {MAX_SHOCK_RATE:g} shocks a day (the limit on shocks)"
+            yield Problem("pressure.shocks.rate_per_day", rule, rate)
         half = _value(s, shocks.decay_half_life_hours)
         if half is not None and half <= 0:
             yield Problem("pressure.shocks.decay_half_life_hours", "must be positive", half)
@@ -221,6 +248,60 @@ def _schedule(s: Scenario) -> Iterator[Problem]:
         scale = _value(s, s.pressure.scale)
         if scale is not None and scale < 0:
             yield Problem("pressure.scale", "must not be negative", scale)
+
+
+def _window_hours(s: Scenario) -> float | None:
+    """The window from the effective start to the deadline, if it can be computed."""
+    window = _value(s, s.schedule.window_days) if s.schedule.window_days is not None else None
+    if window is None:
+        return (s.meta.deadline - s.meta.start).total_seconds() / 3600.0
+    return 24.0 * window if window > 0 else None
+
+
+def _sizes(s: Scenario) -> Iterator[Problem]:
+    """The limits that keep a run finite and its dates in range (docs/scenario-format.md)."""
+    sch, hours = s.schedule, _window_hours(s)
+    if hours is None:
+        return
+    if hours < MIN_WINDOW_HOURS:
+        rule = f"the window must be at least {MIN_WINDOW_HOURS:g} hour (the limit on windows)"
+        yield Problem("schedule.window_days", rule, hours / 24.0)
+        return
+    try:
+        start = s.meta.deadline - timedelta(hours=hours)
+    except OverflowError:  # reported by _schedule
+        return
+    if sch.window_days is not None and start.year < YEARS[0]:
+        rule = f"the window would start before the year {YEARS[0]} (the limit on dates)"
+        yield Problem("schedule.window_days", rule, hours / 24.0)
+    if sch.interval_hours is not None and hours / sch.interval_hours > MAX_EPOCHS:
+        rule = f"the window holds more than {MAX_EPOCHS} intervals (the limit on epochs)"
+        yield Problem("schedule.interval_hours", rule, sch.interval_hours)
+
+
+def _typical(d: object) -> float:
+    """A shock's typical size, as the pressure ceiling reads it (a lognormal's is generous)."""
+    if isinstance(d, LogNormal):
+        return d.median * math.exp(d.sigma)
+    if isinstance(d, Uniform | Triangular):
+        return max(abs(d.low), abs(d.high))
+    return abs(float(getattr(d, "sd", 0.0) or getattr(d, "mean", 0.0) or 0.0))
+
+
+def _pressure_ceiling(s: Scenario) -> Iterator[Problem]:
+    p = s.pressure
+    scale = _value(s, p.scale) if p is not None else None
+    if p is None or scale is None:
+        return
+    shocks = p.shocks
+    typical = _typical(shocks.size) if shocks is not None else 0.0
+    ceiling = scale * (max(point.level for point in p.points) + 5.0 * typical)
+    if ceiling > MAX_PRESSURE:
+        rule = (
+            f"scale * (highest level + 5 typical shocks) = {ceiling:.3g} exceeds "
+            f"{MAX_PRESSURE:g} (the limit on pressure: policies are solved every 0.01 up to it)"
+        )
+        yield Problem("pressure", rule, None, False)
 
 
 def _concept(s: Scenario) -> Iterator[Problem]:

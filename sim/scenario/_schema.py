@@ -8,14 +8,12 @@ a file can be reported at once. See ``docs/scenario-format.md``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,6 +24,12 @@ from pydantic import (
 )
 
 from sim.equilibria import METHODS, RULES
+from sim.scenario._strict import SCHEMA_VERSION
+from sim.scenario._strict import boolean as _boolean
+from sim.scenario._strict import epochs as _epochs
+from sim.scenario._strict import finite as _finite
+from sim.scenario._strict import moment as _moment
+from sim.scenario._strict import version as _version
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -51,8 +55,6 @@ __all__ = [
     "Uniform",
 ]
 
-SCHEMA_VERSION = 1
-
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$", min_length=1, max_length=64)
 ]
@@ -64,14 +66,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OneLine = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\n]*$")
 ]
-
-
-def _finite(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a number")
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return float(value)
 
 
 def _number_or_ref(value: Any) -> float | str:
@@ -109,6 +103,8 @@ def _one_of(names: Iterable[str]) -> Callable[[Any], str]:
 
 
 Finite = Annotated[float, PlainValidator(_finite)]
+Boolean = Annotated[bool, PlainValidator(_boolean)]
+Moment = Annotated[datetime, PlainValidator(_moment)]
 NumberOrRef = Annotated[float | str, PlainValidator(_number_or_ref)]
 Matrix = Annotated[tuple[tuple[float, ...], ...], PlainValidator(_matrix)]
 
@@ -198,7 +194,7 @@ class MatrixTerm(Sourced):
     matrix: Matrix
     weight: tuple[ParameterName, ...] = ()
     coef: Finite = 1.0
-    flow: bool = False
+    flow: Boolean = False
     time: Literal["constant", "elapsed", "remaining"] = "constant"
     parity: Literal["all", "even", "odd"] = "all"
     continuation: Literal["row", "col"] | None = None
@@ -249,7 +245,7 @@ class Outcome(Frozen):
     name: Text
     description: str = ""
     profiles: tuple[tuple[Identifier, Identifier], ...] = ()
-    default: bool = False
+    default: Boolean = False
     payoff: dict[Identifier, tuple[ScalarTerm, ...]] | None = None
     evidence: tuple[Evidence, ...] = ()
     assumption: OneLine | None = None
@@ -269,7 +265,7 @@ class Outcome(Frozen):
 class PressurePoint(Sourced):
     """A dated level of the outside pressure, usually an event."""
 
-    at: AwareDatetime
+    at: Moment
     level: Annotated[Finite, Field(ge=0)]
     event: str = ""
 
@@ -298,7 +294,7 @@ class Pressure(Frozen):
 class Schedule(Sourced):
     """When the players decide, how fast commitments take effect, and discounting."""
 
-    epochs: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    epochs: Annotated[int, PlainValidator(_epochs)] | None = None
     interval_hours: Annotated[Finite, Field(gt=0)] | None = None
     spacing: Literal["uniform", "power"] = "uniform"
     power: Annotated[Finite, Field(ge=1)] = 1.0
@@ -332,7 +328,7 @@ class Observed(Sourced):
     """What actually happened: the outcome and when."""
 
     outcome: Identifier
-    at: AwareDatetime
+    at: Moment
 
 
 class Meta(Frozen):
@@ -341,8 +337,8 @@ class Meta(Frozen):
     id: Identifier
     name: Text
     description: str = ""
-    start: AwareDatetime
-    deadline: AwareDatetime
+    start: Moment
+    deadline: Moment
     evidence: tuple[Evidence, ...] = ()
     assumption: OneLine | None = None
 
@@ -350,7 +346,7 @@ class Meta(Frozen):
 class Scenario(Frozen):
     """A validated scenario. Build it with :func:`sim.load`, never directly from raw dicts."""
 
-    schema_version: Literal[1]
+    schema_version: Annotated[int, PlainValidator(_version)]
     seeds_dir: Text = "../seeds"
     meta: Meta
     players: Annotated[tuple[Player, ...], Field(min_length=2, max_length=2)]
@@ -363,11 +359,17 @@ class Scenario(Frozen):
 
     _path: Path | None = PrivateAttr(default=None)
     _document: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _roots: tuple[Path, ...] = PrivateAttr(default=())
 
     @property
     def path(self) -> Path | None:
         """The file this scenario was loaded from, if any."""
         return self._path
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The roots outside its project this scenario was allowed to read under."""
+        return self._roots
 
     @property
     def row(self) -> Player:

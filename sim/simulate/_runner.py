@@ -171,6 +171,14 @@ def simulate(
     return _tabulate(scenario, parts)
 
 
+#: Most paths of one run (a run holds a row per path, and seeds one sequence per path).
+MAX_RUNS = 10_000_000
+#: Root seeds are below this (``numpy.random.SeedSequence`` takes any non-negative int).
+MAX_SEED = 2**128
+#: Most worker processes.
+MAX_WORKERS = 1024
+
+
 def check_runs(runs: object, rng_seed: object, workers: object, only: object = None) -> None:
     """That a run's sizes are usable, in the library's words.
 
@@ -183,12 +191,18 @@ def check_runs(runs: object, rng_seed: object, workers: object, only: object = N
     count = _integer(runs)
     if count is None or count < 1:
         raise ArgumentError("runs", runs, "must be a positive integer")
+    if count > MAX_RUNS:
+        raise ArgumentError("runs", runs, f"must be at most {MAX_RUNS} (the limit on paths)")
     seed = _integer(rng_seed)
     if seed is None or seed < 0:
         raise ArgumentError("rng_seed", rng_seed, "must be a non-negative integer")
+    if seed >= MAX_SEED:
+        raise ArgumentError("rng_seed", rng_seed, "must be below 2**128")
     processes = _integer(workers)
     if processes is None or processes < 1:
         raise ArgumentError("workers", workers, "must be a positive integer")
+    if processes > MAX_WORKERS:
+        raise ArgumentError("workers", workers, f"must be at most {MAX_WORKERS}")
     index = _integer(only)
     if only is not None and (index is None or not 0 <= index < count):
         raise ArgumentError("replay", only, f"must be a path index in [0, {count})")

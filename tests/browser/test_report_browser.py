@@ -72,9 +72,10 @@ def xss_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace('seeds_dir = "../seeds"', f"seeds_dir = {str(ROOT / 'seeds')!r}")
     path = out / "xss.toml"
     path.write_text(text, encoding="utf-8")
-    result = sim.run(path, runs=20, overrides={"schedule.epochs": 41})
-    result.write(out)
-    report.write_report(result, out)
+    with sim.scenario.allow_roots([ROOT / "seeds"]):  # the seeds lie outside the tmp project
+        result = sim.run(path, runs=20, overrides={"schedule.epochs": 41})
+        result.write(out)
+        report.write_report(result, out)
     return out
 
 
