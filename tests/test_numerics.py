@@ -373,6 +373,8 @@ def _run(scenario: Path, out: Path) -> dict:
     assert (
         main(
             [
+                "--allow-root",  # the scaled copy in tmp_path cites the repository's seeds
+                str(ROOT / "seeds"),
                 "run",
                 str(scenario),
                 "--runs",
@@ -423,7 +425,9 @@ def test_the_war_of_attrition_at_400_epochs_flags_the_tie_max_entropy_breaks(
     text = text.replace("\nepochs = 401\n", "\nepochs = 400\n")
     text = text.replace('seeds_dir = "../seeds"', f'seeds_dir = "{ROOT / "seeds"}"')
     scenario.write_text(text, encoding="utf-8")
-    assert main(["solve", str(scenario), "--path", "--json"]) == 0
+    assert (
+        main(["--allow-root", str(ROOT / "seeds"), "solve", str(scenario), "--path", "--json"]) == 0
+    )
     tied = [r for r in json.loads(capsys.readouterr().out)["path"] if r["tied"]]
     assert [r["epoch"] for r in tied] == [240]
     assert tied[0]["reason"].endswith("3 tied, first found taken")

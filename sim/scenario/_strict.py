@@ -27,8 +27,10 @@ __all__ = [
 SCHEMA_VERSION = 1
 
 #: The largest magnitude of any number in a scenario: products of weights, coefficients,
-#: pressure and payoffs then stay far inside the range of a float (docs/scenario-format.md).
-MAX_MAGNITUDE = 1e9
+#: pressure and payoffs then stay far inside the range of a float, and payoffs near 1e9 (which
+#: the scale-free solvers handle, docs/numerics.md) validate with room to spare
+#: (docs/scenario-format.md).
+MAX_MAGNITUDE = 1e12
 #: Most decision epochs, given or implied by ``interval_hours`` (the deadline game is solved
 #: by backward induction over every epoch, and a run stores a row per path and epoch).
 MAX_EPOCHS = 10_000
