@@ -120,6 +120,11 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """``1 equilibrium``, ``3 equilibria``."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _fmt(p: list[float], actions: tuple[str, ...]) -> str:
     return " ".join(f"{a}={x:.3g}" for a, x in zip(actions, p, strict=True) if x > 1e-9)
 
@@ -149,7 +154,7 @@ def _print_stage(r: SolveResult) -> None:
     eqs = r.equilibria
     flags = ", ".join(eqs.flags) or "none"
     stdout.print(
-        f"{len(eqs.equilibria)} equilibria by {eqs.method}; "
+        f"{_count(len(eqs.equilibria), 'equilibrium', 'equilibria')} by {eqs.method}; "
         f"degenerate: {'yes' if eqs.degenerate else 'no'}; flags: {flags}"
     )
     for i, e in enumerate(eqs.equilibria):

@@ -5,7 +5,7 @@ concept also the stage game's logit QRE and the principal branch that leads to i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -194,7 +194,7 @@ def solve(
     )
     game = _game(scenario)
     k = _epoch(game, at, epoch)
-    return _result(game, k, game.policy(k), method is not None)
+    return _result(game, k, game.policy(k), method is not None, scenario)
 
 
 def solve_epochs(scenario: Scenario, epochs: Sequence[int]) -> list[SolveResult]:
@@ -209,10 +209,13 @@ def solve_epochs(scenario: Scenario, epochs: Sequence[int]) -> list[SolveResult]
     return [_result(game, k, policy, False) for k, policy in zip(epochs, policies, strict=True)]
 
 
-def _result(game: Game, k: int, policy: Policy, own_method: bool) -> SolveResult:
+def _result(
+    game: Game, k: int, policy: Policy, own_method: bool, shown: Scenario | None = None
+) -> SolveResult:
     """The stage game at epoch k under ``policy``: its equilibria (by the scenario's method,
-    through ``solve_game`` when ``own_method``), selection and static analysis."""
-    scenario = game.scenario
+    through ``solve_game`` when ``own_method``), selection and static analysis. ``shown`` is
+    the scenario as asked for (its rule ``all`` when the game's continuation uses another)."""
+    scenario = game.scenario if shown is None else shown
     A, B = game.stage(k, policy)
     config = scenario.equilibrium
     eqs = solve_game(A, B, config.method) if own_method else game.equilibria(A, B)
@@ -227,8 +230,7 @@ def _game(scenario: Scenario) -> Game:
     """The game of ``scenario``; with the ``all`` rule its continuation uses payoff_dominant."""
     if scenario.equilibrium.selection != "all":
         return Game.from_scenario(scenario)
-    game = Game.from_scenario(_with_equilibrium(scenario, selection="payoff_dominant"))
-    return replace(game, model=replace(game.model, scenario=scenario))
+    return Game.from_scenario(_with_equilibrium(scenario, selection="payoff_dominant"))
 
 
 def _epoch(game: Game, at: datetime | None, epoch: int | None) -> int:
