@@ -137,3 +137,14 @@ def test_one_equilibrium_is_singular(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["solve", GSOMIA, "--epoch", "40", "--rule", "all"]) == 0
     out = capsys.readouterr().out
     assert "1 equilibrium by" in out and "1 equilibria" not in out
+
+
+def test_path_header_says_the_persistent_forecast_holds_todays_pressure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["solve", GSOMIA, "--path"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "held at its level at epoch 0 (0.200) until the deadline" in first
+    assert "persistent forecast" in first
+    assert main(["solve", WOA, "--path"]) == 0  # no pressure: nothing to say
+    assert not capsys.readouterr().out.startswith("pressure:")

@@ -44,7 +44,7 @@ def _manifest(params: list[str], design: str = "grid") -> dict[str, object]:
     return {"parameters": {"sweep": sweep, "rng_seed": 0}}
 
 
-def test_equilibrium_outcome_is_the_argmax_of_the_equilibrium_path(
+def test_foreseen_outcome_is_the_argmax_of_the_equilibrium_path(
     textbook: Scenario, swept: dict[str, Path]
 ) -> None:
     results = pd.read_parquet(swept["two"] / "results.parquet")
@@ -54,9 +54,9 @@ def test_equilibrium_outcome_is_the_argmax_of_the_equilibrium_path(
             textbook, {"waiting_cost": row.waiting_cost, "concession_cost": row.concession_cost}
         )
         probs = Game.from_scenario(here).policy().outcome_probabilities()
-        assert row.equilibrium_outcome == ids[int(np.argmax([probs[o] for o in ids]))]
+        assert row.foreseen_outcome == ids[int(np.argmax([probs[o] for o in ids]))]
     # the textbook game switches from waiting out the deadline to A giving in
-    assert results["equilibrium_outcome"].tolist() == ["deadline"] * 2 + ["a_gives_in"] * 4
+    assert results["foreseen_outcome"].tolist() == ["deadline"] * 2 + ["a_gives_in"] * 4
 
 
 @pytest.mark.parametrize(
@@ -129,9 +129,7 @@ def test_boundaries_lie_exactly_between_neighbours_that_differ() -> None:
     #   10     a   a   b
     #   20     a   c   b
     cells = {(0, 10): "a", (1, 10): "a", (2, 10): "b", (0, 20): "a", (1, 20): "c", (2, 20): "b"}
-    frame = pd.DataFrame(
-        [{"x": x, "y": y, "equilibrium_outcome": o} for (x, y), o in cells.items()]
-    )
+    frame = pd.DataFrame([{"x": x, "y": y, "foreseen_outcome": o} for (x, y), o in cells.items()])
     segments = SF.equilibrium_boundaries(frame, "x", "y")
     assert sorted(segments) == sorted(
         [
@@ -141,7 +139,7 @@ def test_boundaries_lie_exactly_between_neighbours_that_differ() -> None:
             ((0.5, 15.0), (1.5, 15.0)),  # a above c in column x=1
         ]
     )
-    uniform = frame.assign(equilibrium_outcome="a")
+    uniform = frame.assign(foreseen_outcome="a")
     assert SF.equilibrium_boundaries(uniform, "x", "y") == []
 
 

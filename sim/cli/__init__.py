@@ -19,6 +19,7 @@ from sim.cli import run as run_cmd
 from sim.cli import solve as solve_cmd
 from sim.cli import sweep as sweep_cmd
 from sim.cli import validate as validate_cmd
+from sim.cli.common import full_width_when_piped
 from sim.errors import ArgumentError, ScenarioError, SimError, shown
 
 __all__ = ["main"]
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    full_width_when_piped()
     try:
         status: int = args.handler(args)
     except ScenarioError as exc:

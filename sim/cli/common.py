@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,10 +15,30 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from sim.errors import SimError
 
-__all__ = ["add_command", "add_set_argument", "overrides", "progress_bar", "stderr", "stdout"]
+__all__ = [
+    "add_command",
+    "add_set_argument",
+    "full_width_when_piped",
+    "overrides",
+    "progress_bar",
+    "stderr",
+    "stdout",
+]
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
+
+
+#: Columns of the output when it is not a terminal (a file or a pipe): tables print whole.
+PIPED_WIDTH = 10_000
+
+
+def full_width_when_piped() -> None:
+    """Tables print in full into a file or a pipe (rich would cut them to 80 columns), unless
+    ``COLUMNS`` asks for a width; on a terminal they fit the terminal."""
+    for console in (stdout, stderr):
+        if not console.is_terminal and "COLUMNS" not in os.environ:
+            console.width = PIPED_WIDTH
 
 
 def add_command(

@@ -247,6 +247,23 @@ def _print_path(r: SolveResult) -> None:
             f"{rec['p_agree']:.3f}",
             f"{rec['values'][0]:.2f}, {rec['values'][1]:.2f}",
         )
+    if note := _pressure_note(r):
+        stdout.print(note, markup=False)
     stdout.print(table)
     probs = ", ".join(f"{k} {v:.3f}" for k, v in r.path.outcome_probabilities().items())
     stdout.print(f"outcomes along the path: {probs}")
+
+
+def _pressure_note(r: SolveResult) -> str:
+    """What pressure the path assumes: under the persistent forecast, today's all along."""
+    pressure = r.game.pressure
+    if pressure.scale == 0:
+        return ""
+    if pressure.persistent:
+        return (
+            f"pressure: held at its level at epoch {r.path.first} "
+            f"({float(r.path.pressure[0]):.3f}) until the deadline, as the players expect under "
+            "the scenario's persistent forecast (a simulated path re-solves as the dated "
+            "points arrive)"
+        )
+    return "pressure: as scheduled, the dated points foreseen (the scenario's forecast)"

@@ -18,7 +18,7 @@ the key path.
 
 from sim.scenario._evidence import seed_digests, sha256_file
 from sim.scenario._load import load, parse, validate, with_overrides
-from sim.scenario._overrides import sweepable
+from sim.scenario._overrides import sweepable, unknown_parameter
 from sim.scenario._rules import evidence_items
 from sim.scenario._schema import (
     SCHEMA_VERSION,
@@ -72,6 +72,7 @@ __all__ = [
     "seed_digests",
     "sha256_file",
     "sweepable",
+    "unknown_parameter",
     "validate",
     "with_overrides",
 ]

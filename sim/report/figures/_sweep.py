@@ -8,7 +8,7 @@ The data it takes:
 ``results``
     The rows of ``results.parquet`` (see ``docs/sweeps.md``): the parameter columns,
     ``p_<outcome>``, ``ci_low_<outcome>``, ``ci_high_<outcome>``, ``hours_q50``, and
-    ``equilibrium_outcome`` (the most probable outcome of the equilibrium path).
+    ``foreseen_outcome`` (the most probable outcome of the equilibrium path).
 ``outcomes``
     ``[{"id", "name", "default"}, ...]`` in the scenario's order (``info["outcomes"]``).
 ``colours``
@@ -128,12 +128,12 @@ def _edges(values: np.ndarray) -> np.ndarray:
 
 
 def equilibrium_boundaries(results: pd.DataFrame, x: str, y: str) -> list[Segment]:
-    """Cell edges between grid neighbours whose ``equilibrium_outcome`` differs.
+    """Cell edges between grid neighbours whose ``foreseen_outcome`` differs.
 
     Each segment is ``((x0, y0), (x1, y1))`` on the heatmap's cell edges: vertical between
     horizontal neighbours, horizontal between vertical ones.
     """
-    grid = results.pivot(index=y, columns=x, values="equilibrium_outcome")
+    grid = results.pivot(index=y, columns=x, values="foreseen_outcome")
     xs, ys = grid.columns.to_numpy(dtype=float), grid.index.to_numpy(dtype=float)
     xe, ye = _edges(xs), _edges(ys)
     cells = grid.to_numpy()
@@ -209,7 +209,7 @@ def probability_heatmaps(
         horizontal_spacing=0.09,
         vertical_spacing=0.5 / rows,
     )
-    segments = equilibrium_boundaries(results, x, y) if "equilibrium_outcome" in results else []
+    segments = equilibrium_boundaries(results, x, y) if "foreseen_outcome" in results else []
     hours = results.pivot(index=y, columns=x, values="hours_q50")
     top = float(np.nanmax(hours.to_numpy(dtype=float))) if hours.notna().any().any() else 1.0
     panels = [(f"p_{o['id']}", colours[o["id"]], 1.0) for o in outcomes]

@@ -28,7 +28,6 @@ __all__ = [
     "concession_hours",
     "sample_runs",
     "timeline",
-    "zoom_ranges",
 ]
 
 
@@ -118,7 +117,7 @@ ZOOMS: tuple[tuple[str, float | None], ...] = (
 )
 
 
-def zoom_ranges(info: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+def _zoom_ranges(info: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
     """Each zoom button's time range: it ends just after the deadline (not at the latest date
     plotted, as plotly's range selector does) and starts a day, a week, or the window before
     it (never before the start)."""
@@ -139,7 +138,7 @@ def _zoom_buttons(info: Mapping[str, Any], rows: int) -> dict[str, Any]:
             "method": "relayout",
             "args": [{f"{a}.range": list(span) for a in axes}],
         }
-        for label, span in zoom_ranges(info).items()
+        for label, span in _zoom_ranges(info).items()
     ]
     return {
         "type": "buttons",
