@@ -151,7 +151,7 @@ def _short(value: object) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
-def _to_the_second(when: object) -> str:
+def _to_the_second(when: Any) -> str:
     """An event's time to the nearest second (hours since the start carry float noise:
     ``22:43:19.999999999`` is ``22:43:20``)."""
     return str(pd.Timestamp(when).round("s"))
