@@ -362,6 +362,24 @@ def test_comparison_puts_runs_side_by_side(
     )
     assert fig.layout.yaxis2.type == "log"
     assert _title(_axes(fig)["yaxis"]) == "probability (share of paths)"
+    # the record once, at the baseline whose scenario records it
+    stars = [t for t in fig.data if t.type == "scatter" and t.marker.symbol == "star"]
+    assert [list(t.x) for t in stars] == [["baseline"]]
+    assert stars[0].y[0] == pytest.approx(gsomia.summary["observed"]["hours_before_deadline"])
+
+
+def test_comparison_shows_runs_without_an_agreement(gsomia: report.ReportData) -> None:
+    none = {**gsomia.summary, "concession": {**gsomia.summary["concession"], "count": 0}}
+    runs = [
+        {"label": "baseline", "info": gsomia.info, "summary": gsomia.summary},
+        {"label": "never", "info": gsomia.info, "summary": none},
+    ]
+    fig = F.comparison(runs)
+    box = next(t for t in fig.data if t.type == "box")
+    assert list(box.x) == ["baseline"]
+    text = next(t for t in fig.data if t.meta == "no-agreement")
+    assert list(text.x) == ["never"] and "no agreement" in text.text[0]
+    assert list(fig.layout.xaxis2.categoryarray) == ["baseline", "never"]
 
 
 # ---------------------------------------------------------------- colours
