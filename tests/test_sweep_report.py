@@ -108,13 +108,22 @@ def test_the_heatmaps_are_the_pivots_of_the_results(
     info = scenario_info(textbook)
     fig = sweep_figures(results, None, _manifest(TWO), info)["heatmaps"]
     heatmaps = [t for t in fig.data if t.type == "heatmap"]
-    columns = [f"p_{o['id']}" for o in info["outcomes"]] + ["hours_q50"]
+    # outcomes no path reached at any point get no panel; the subtitle names them
+    reached = [o for o in info["outcomes"] if results[f"p_{o['id']}"].max() > 0]
+    never = [o["name"] for o in info["outcomes"] if o not in reached]
+    assert never and all(o in fig.layout.title.subtitle.text for o in never)
+    columns = [f"p_{o['id']}" for o in reached] + ["hours_q50"]
     assert len(heatmaps) == len(columns)
     for column, heatmap in zip(columns, heatmaps, strict=True):
         pivot = results.pivot(index="concession_cost", columns="waiting_cost", values=column)
         np.testing.assert_array_equal(np.asarray(heatmap.z, dtype=float), pivot.to_numpy())
         assert list(heatmap.x) == [0.2, 0.5, 0.8]
         assert list(heatmap.y) == [6.0, 8.0]
+    # ticks on the grid's values, in every panel
+    for heatmap in heatmaps:
+        x_axis, y_axis = (f"{a[0]}axis{a[1:]}" for a in (heatmap.xaxis, heatmap.yaxis))
+        assert list(fig.layout[x_axis].ticktext) == ["0.2", "0.5", "0.8"]
+        assert list(fig.layout[y_axis].ticktext) == ["6", "8"]
     # the equilibrium changes between waiting_cost 0.2 and 0.5 at both concession costs
     boundaries = [t for t in fig.data if t.type == "scatter"]
     assert len(boundaries) == len(columns)  # drawn over every panel
