@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The run directory the report examples name (and ``<time>`` in the top-level examples).
 RUN = "runs/gsomia-2019-20191122-180000"
 NO_BROWSER = "no web browser found"
+COMMANDS = ("validate", "solve", "run", "sweep", "report", "compare", "scenarios", "new")
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,7 @@ def helps() -> dict[str, str]:
 
 def test_every_help_has_examples() -> None:
     found = {name: examples(text) for name, text in helps().items()}
-    assert set(found) == {"negsim", "validate", "solve", "run", "sweep", "report", "compare"}
+    assert set(found) == {*COMMANDS, "negsim"}
     assert all(found.values()), found
     assert all(e.startswith(("negsim ", "python -m sim ")) for es in found.values() for e in es)
 

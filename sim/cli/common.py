@@ -14,8 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from sim.errors import SimError
+from sim.scenario import find_scenario
 
 __all__ = [
+    "SCENARIO_ARGUMENT",
     "add_command",
     "add_set_argument",
     "full_width_when_piped",
@@ -28,6 +30,13 @@ __all__ = [
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
+
+#: The SCENARIO argument of solve, run and sweep: a file, or the id of a bundled scenario.
+SCENARIO_ARGUMENT: dict[str, Any] = {
+    "metavar": "SCENARIO",
+    "type": find_scenario,
+    "help": "scenario file (TOML), or the id of a bundled one (negsim scenarios lists them)",
+}
 
 #: Columns of the output when it is not a terminal (a file or a pipe): tables print whole.
 PIPED_WIDTH = 10_000

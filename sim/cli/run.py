@@ -11,7 +11,14 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stdout
+from sim.cli.common import (
+    SCENARIO_ARGUMENT,
+    add_command,
+    add_set_argument,
+    overrides,
+    progress_bar,
+    stdout,
+)
 from sim.cli.report import open_in_browser
 from sim.errors import SimError
 from sim.report import write_report
@@ -55,7 +62,7 @@ read the results:
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "run", HELP, DESCRIPTION, EPILOG)
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument("scenario", **SCENARIO_ARGUMENT)
     p.add_argument(
         "--runs", type=int, default=DEFAULT_RUNS, metavar="N", help="paths (default %(default)s)"
     )

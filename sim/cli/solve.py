@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
-from sim.cli.common import add_command, add_set_argument, overrides, stdout
+from sim.cli.common import SCENARIO_ARGUMENT, add_command, add_set_argument, overrides, stdout
 from sim.deadline import SolveResult, path_records, solve
 from sim.equilibria import METHODS, QRE, RULES, Branch
 from sim.errors import SimError
@@ -53,7 +53,7 @@ concept, qre and branch.
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "solve", HELP, DESCRIPTION, EPILOG)
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument("scenario", **SCENARIO_ARGUMENT)
     when = p.add_mutually_exclusive_group()
     when.add_argument(
         "--at", type=_datetime, metavar="DATETIME", help="ISO datetime with a timezone"

@@ -15,7 +15,15 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stderr, stdout
+from sim.cli.common import (
+    SCENARIO_ARGUMENT,
+    add_command,
+    add_set_argument,
+    overrides,
+    progress_bar,
+    stderr,
+    stdout,
+)
 from sim.errors import SimError
 from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, sweep
 from sim.report import rebuild_sweep
@@ -76,7 +84,7 @@ read the results:
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "sweep", HELP, DESCRIPTION, EPILOG)
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument("scenario", **SCENARIO_ARGUMENT)
     p.add_argument(
         "--param",
         dest="params",

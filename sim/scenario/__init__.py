@@ -16,6 +16,7 @@ the key path.
 'gsomia-2019'
 """
 
+from sim.scenario._bundled import bundled_scenarios, find_scenario, scenario_template
 from sim.scenario._evidence import seed_digests, sha256_file
 from sim.scenario._load import load, parse, validate, with_overrides
 from sim.scenario._overrides import sweepable, unknown_parameter
@@ -66,9 +67,12 @@ __all__ = [
     "Shocks",
     "Triangular",
     "Uniform",
+    "bundled_scenarios",
     "evidence_items",
+    "find_scenario",
     "load",
     "parse",
+    "scenario_template",
     "seed_digests",
     "sha256_file",
     "sweepable",
