@@ -34,7 +34,7 @@ stderr = Console(stderr=True, soft_wrap=True)
 #: The SCENARIO argument of solve, run and sweep: a file, or the id of a bundled scenario.
 SCENARIO_ARGUMENT: dict[str, Any] = {
     "metavar": "SCENARIO",
-    "type": find_scenario,
+    "type": lambda text: str(find_scenario(text)),
     "help": "scenario file (TOML), or the id of a bundled one (negsim scenarios lists them)",
 }
 

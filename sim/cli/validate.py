@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
         "files",
         nargs="+",
         metavar="FILE",
-        type=find_scenario,
+        type=lambda text: str(find_scenario(text)),
         help="scenario files to check (or the ids of bundled ones: negsim scenarios)",
     )
     p.add_argument(
