@@ -63,7 +63,10 @@ def test_negsim_run_by_id_from_any_directory(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), direct.runs)
 
 
-def test_negsim_scenarios_lists_every_id(capsys: pytest.CaptureFixture[str]) -> None:
+def test_negsim_scenarios_lists_every_id(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # xdist's workers set 80: a whole table
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
     for sid, path in bundled_scenarios().items():

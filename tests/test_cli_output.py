@@ -53,7 +53,10 @@ def test_a_grid_too_wide_for_the_terminal_turns_on_its_side(tmp_path: Path) -> N
     assert float(cells[0][0]) == pytest.approx(0.1) and float(cells[-1][0]) == pytest.approx(0.9)
 
 
-def test_replay_header_and_times_are_short(capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_header_and_times_are_short(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # xdist's workers set 80: a whole table
     assert main(["run", str(GSOMIA), "--replay", "17"]) == 0
     out = capsys.readouterr().out
     header = out.splitlines()[0]
@@ -64,8 +67,9 @@ def test_replay_header_and_times_are_short(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_first_mover_says_what_it_counts(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
     quick = ["--set", "schedule.epochs=20", "--set", "pressure.shocks.rate_per_day=0"]
     assert main(["run", str(GSOMIA), "--runs", "20", "--out", str(tmp_path / "r"), *quick]) == 0
     out = capsys.readouterr().out
