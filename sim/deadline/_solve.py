@@ -4,6 +4,7 @@ concept also the stage game's logit QRE and the principal branch that leads to i
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,6 +66,26 @@ class SolveResult:
     @property
     def hours(self) -> float:
         return float(self.game.live_times[self.epoch])
+
+    def _facts(self) -> dict[str, str]:
+        """What a notebook shows of the result (its repr and HTML repr)."""
+        chosen = "none (rule all)" if self.selection is None else str(self.selection.index)
+        probs = self.path.outcome_probabilities()
+        return {
+            "epoch": f"{self.epoch} ({self.hours:.1f} h after the start)",
+            "equilibria": f"{len(self.equilibria.equilibria)}, selected {chosen}",
+            "path outcomes": ", ".join(f"{k} {v:.3f}" for k, v in probs.items()),
+        }
+
+    def __repr__(self) -> str:
+        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
+        return f"<SolveResult {self.scenario.meta.id!r}: {facts}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
+        )
+        return f"<b>{html.escape(self.scenario.meta.name)}</b>: solved<table>{rows}</table>"
 
     def cell_outcomes(self) -> list[list[str | None]]:
         """The outcome id each cell ends in, None where the game continues."""
