@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from sim.cli.common import SCENARIO_ARGUMENT, add_command, add_set_argument, ove
 from sim.deadline import SolveResult, path_records, solve
 from sim.equilibria import METHODS, QRE, RULES, Branch
 from sim.errors import SimError
+from sim.io import write_text
 
 __all__ = ["add_parser", "main"]
 
@@ -43,6 +45,7 @@ examples:
   negsim solve scenarios/war-of-attrition-deadline.toml --set schedule.epochs=400 \
       --rule logit_limit --path
   negsim solve scenarios/gsomia-2019.toml --json | python -m json.tool
+  negsim solve scenarios/gsomia-2019.toml --epoch 55 --nfg epoch55.nfg   # for Gambit
 
 --json prints one object (documented in docs/outputs.md): scenario, epoch, hours,
 datetime, hours_before_deadline, pressure, players, stage_game, equilibria, selected,
@@ -87,6 +90,13 @@ def add_parser(sub: Any) -> None:
         "larger is closer to best responses",
     )
     p.add_argument("--path", action="store_true", help="print the equilibrium path")
+    p.add_argument(
+        "--nfg",
+        type=Path,
+        metavar="FILE",
+        help="also write the stage game to FILE in Gambit's .nfg format (for gambit-enummixed, "
+        "pygambit.read_nfg)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(handler=main)
 
@@ -111,6 +121,8 @@ def main(args: argparse.Namespace) -> int:
         concept=args.concept,
         lam=args.lam,
     )
+    if args.nfg is not None:
+        write_text(args.nfg, result.to_nfg())
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     elif args.path:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import nashpy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -25,6 +26,8 @@ from sim.equilibria import (
     analyse,
     logit_branch,
     logit_qre,
+    nashpy_game,
+    nfg_text,
     select,
 )
 from sim.equilibria import solve as solve_game
@@ -66,6 +69,18 @@ class SolveResult:
     @property
     def hours(self) -> float:
         return float(self.game.live_times[self.epoch])
+
+    def to_nfg(self) -> str:
+        """This stage game in Gambit's ``.nfg`` format (``negsim solve --nfg FILE``)."""
+        players = self.scenario.players
+        title = f"{self.scenario.meta.id} epoch {self.epoch}"
+        return nfg_text(
+            self.A, self.B, title, [p.id for p in players], [p.actions for p in players]
+        )
+
+    def to_nashpy(self) -> nashpy.Game:
+        """This stage game as a ``nashpy.Game``."""
+        return nashpy_game(self.A, self.B)
 
     def _facts(self) -> dict[str, str]:
         """What a notebook shows of the result (its repr and HTML repr)."""
