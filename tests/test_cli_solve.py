@@ -114,3 +114,37 @@ def test_an_unknown_concept_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as stop:
         main(["solve", WOA, "--concept", "qre"])
     assert stop.value.code == 2 and "invalid choice: 'qre'" in capsys.readouterr().err
+
+
+def test_rule_all_lists_every_equilibrium_with_a_payoff_dominant_continuation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["solve", WOA, "--epoch", "0", "--rule", "all", "--json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert every["selected"] is None
+    assert main(["solve", WOA, "--epoch", "0", "--rule", "payoff_dominant", "--json"]) == 0
+    dominant = json.loads(capsys.readouterr().out)
+    # the same stage game: its continuation is solved under payoff_dominant
+    assert every["stage_game"] == dominant["stage_game"]
+    assert every["equilibria"] == dominant["equilibria"]
+    assert main(["solve", WOA, "--epoch", "0", "--rule", "all"]) == 0
+    out = capsys.readouterr().out
+    n = len(every["equilibria"]["equilibria"])
+    assert f"{n} equilibri" in out and "selected" not in out
+
+
+def test_one_equilibrium_is_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", GSOMIA, "--epoch", "40", "--rule", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "1 equilibrium by" in out and "1 equilibria" not in out
+
+
+def test_path_header_says_the_persistent_forecast_holds_todays_pressure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["solve", GSOMIA, "--path"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "held at its level at epoch 0 (0.200) until the deadline" in first
+    assert "persistent forecast" in first
+    assert main(["solve", WOA, "--path"]) == 0  # no pressure: nothing to say
+    assert not capsys.readouterr().out.startswith("pressure:")

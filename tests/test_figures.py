@@ -181,8 +181,37 @@ def test_timeline_traces(gsomia: report.ReportData, gsomia_figs: dict[str, Any])
     assert list(events.y) == pytest.approx([p["level"] for p in points])
     # the deadline and the observed settlement as vertical lines through all panels
     assert [s.line.dash for s in fig.layout.shapes] == ["dash", "dot"]
-    buttons = fig.layout.xaxis.rangeselector.buttons
+    buttons = fig.layout.updatemenus[0].buttons
     assert [b.label for b in buttons] == ["last day", "last week", "whole window"]
+
+
+def test_each_zoom_button_ends_at_the_deadline_and_shows_the_concessions(
+    gsomia: report.ReportData, gsomia_figs: dict[str, Any]
+) -> None:
+    fig = gsomia_figs["timeline"]
+    deadline = datetime.fromisoformat(gsomia.info["deadline"]).replace(tzinfo=None)
+    start = datetime.fromisoformat(gsomia.info["start"]).replace(tzinfo=None)
+    marks = [
+        datetime.fromisoformat(str(x))
+        for t in fig.data
+        if (t.name or "").endswith("(▼ concession)")
+        for x in t.x
+    ]
+    assert marks, "the sample paths have no action markers"
+    widths = {"last day": 24.0, "last week": 168.0}
+    for b in fig.layout.updatemenus[0].buttons:
+        ranges = dict(b.args[0])
+        assert set(ranges) == {"xaxis.range", "xaxis2.range", "xaxis3.range"}
+        lo, hi = (datetime.fromisoformat(x) for x in ranges["xaxis.range"])
+        assert all(span == ranges["xaxis.range"] for span in ranges.values())
+        hours = (deadline - lo).total_seconds() / 3600
+        window = (deadline - start).total_seconds() / 3600
+        assert hours == pytest.approx(widths.get(b.label, window))
+        assert deadline < hi <= deadline + (deadline - lo) * 0.05
+        late = [m for m in marks if m >= deadline - (deadline - lo)]
+        assert all(lo <= m <= hi for m in late)
+        if b.label == "last day":  # the flagship's concessions all come in its last day
+            assert late
 
 
 def test_hover_on_an_event_quotes_its_evidence(gsomia_figs: dict[str, Any]) -> None:
@@ -333,6 +362,24 @@ def test_comparison_puts_runs_side_by_side(
     )
     assert fig.layout.yaxis2.type == "log"
     assert _title(_axes(fig)["yaxis"]) == "probability (share of paths)"
+    # the record once, at the baseline whose scenario records it
+    stars = [t for t in fig.data if t.type == "scatter" and t.marker.symbol == "star"]
+    assert [list(t.x) for t in stars] == [["baseline"]]
+    assert stars[0].y[0] == pytest.approx(gsomia.summary["observed"]["hours_before_deadline"])
+
+
+def test_comparison_shows_runs_without_an_agreement(gsomia: report.ReportData) -> None:
+    none = {**gsomia.summary, "concession": {**gsomia.summary["concession"], "count": 0}}
+    runs = [
+        {"label": "baseline", "info": gsomia.info, "summary": gsomia.summary},
+        {"label": "never", "info": gsomia.info, "summary": none},
+    ]
+    fig = F.comparison(runs)
+    box = next(t for t in fig.data if t.type == "box")
+    assert list(box.x) == ["baseline"]
+    text = next(t for t in fig.data if t.meta == "no-agreement")
+    assert list(text.x) == ["never"] and "no agreement" in text.text[0]
+    assert list(fig.layout.xaxis2.categoryarray) == ["baseline", "never"]
 
 
 # ---------------------------------------------------------------- colours

@@ -338,13 +338,23 @@ def test_override_that_breaks_a_rule_names_the_rule() -> None:
 def test_unknown_override_lists_the_valid_names() -> None:
     error = problems_of(CITED, overrides={"korea.trade": 1.0, "schedule.interval": 3})
     assert [p.key for p in error.problems] == ["korea.trade", "schedule.interval"]
-    assert error.problems[0].rule == "no such parameter; valid names: " + ", ".join(
-        sweepable(sim.parse(CITED.read_bytes()))
+    valid = ", ".join(sweepable(sim.parse(CITED.read_bytes())))
+    assert error.problems[0].rule == (
+        f"no such parameter; did you mean 'korea.trade_stake'? valid names: {valid}"
+    )
+    assert error.problems[1].rule.startswith(
+        "no such parameter; did you mean 'schedule.interval_hours'"
     )
     assert "korea.trade_stake, korea.holdout_cost" in error.problems[0].rule
     assert error.problems[0].value == 1.0
     line = error.lines()[0]
-    assert line.startswith(f"{CITED}: korea.trade: no such parameter; valid names: ")
+    assert line.startswith(f"{CITED}: korea.trade: no such parameter; did you mean ")
+
+
+def test_schema_version_is_not_a_parameter() -> None:
+    error = problems_of(CITED, overrides={"schema_version": 2})
+    assert [p.key for p in error.problems] == ["schema_version"]
+    assert "schema_version" not in sweepable(sim.parse(CITED.read_bytes()))
 
 
 def test_override_cannot_reach_a_string_or_table() -> None:
@@ -361,7 +371,6 @@ def test_sweepable_lists_parameters_then_numbers() -> None:
         "korea.holdout_cost",
         "korea.us_cost",
         "shock_rate",
-        "schema_version",
         "pressure.scale",
         "pressure.shocks.size.median",
         "pressure.shocks.size.sigma",

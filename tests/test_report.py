@@ -245,6 +245,32 @@ def test_negsim_compare(
     for d in (run_dir, other_dir):
         summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
         assert f"{summary['outcomes']['deadline']['probability']:.3f}" in html
+    base, other = (
+        json.loads((d / "summary.json").read_text(encoding="utf-8"))["outcomes"]["deadline"]
+        for d in (run_dir, other_dir)
+    )
+    change = other["probability"] - base["probability"]
+    assert f"{other['probability']:.3f} ({change:+.3f})" in html  # against the baseline
+    assert "Not comparable" not in html
+
+
+def test_compare_warns_on_unrelated_scenarios(
+    capsys: pytest.CaptureFixture[str], run_dir: Path, tmp_path: Path
+) -> None:
+    gsomia = tmp_path / "gsomia"
+    quick = {"schedule.epochs": 20, "pressure.shocks.rate_per_day": 0.0}
+    sim.run(ROOT / "scenarios" / "gsomia-2019.toml", runs=10, overrides=quick).write(gsomia)
+    page = tmp_path / "compare.html"
+    status, _, err = cli(capsys, "compare", run_dir, gsomia, "--out", page)
+    assert status == 0
+    assert err.splitlines() == [
+        "negsim: warning: not comparable: gsomia-2019 has players korea, japan; the baseline "
+        "war-of-attrition-deadline has a, b",
+        "negsim: warning: not comparable: gsomia-2019 has outcomes suspension_for_talks, "
+        "curbs_lifted, korea_backs_down, lapse; the baseline war-of-attrition-deadline has "
+        "a_gives_in, b_gives_in, both_give_in, deadline",
+    ]
+    assert page.read_text(encoding="utf-8").count('<p class="warning">Not comparable: ') == 2
 
 
 def test_compare_needs_two_runs(

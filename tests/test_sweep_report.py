@@ -44,7 +44,7 @@ def _manifest(params: list[str], design: str = "grid") -> dict[str, object]:
     return {"parameters": {"sweep": sweep, "rng_seed": 0}}
 
 
-def test_equilibrium_outcome_is_the_argmax_of_the_equilibrium_path(
+def test_foreseen_outcome_is_the_argmax_of_the_equilibrium_path(
     textbook: Scenario, swept: dict[str, Path]
 ) -> None:
     results = pd.read_parquet(swept["two"] / "results.parquet")
@@ -54,9 +54,9 @@ def test_equilibrium_outcome_is_the_argmax_of_the_equilibrium_path(
             textbook, {"waiting_cost": row.waiting_cost, "concession_cost": row.concession_cost}
         )
         probs = Game.from_scenario(here).policy().outcome_probabilities()
-        assert row.equilibrium_outcome == ids[int(np.argmax([probs[o] for o in ids]))]
+        assert row.foreseen_outcome == ids[int(np.argmax([probs[o] for o in ids]))]
     # the textbook game switches from waiting out the deadline to A giving in
-    assert results["equilibrium_outcome"].tolist() == ["deadline"] * 2 + ["a_gives_in"] * 4
+    assert results["foreseen_outcome"].tolist() == ["deadline"] * 2 + ["a_gives_in"] * 4
 
 
 @pytest.mark.parametrize(
@@ -108,13 +108,22 @@ def test_the_heatmaps_are_the_pivots_of_the_results(
     info = scenario_info(textbook)
     fig = sweep_figures(results, None, _manifest(TWO), info)["heatmaps"]
     heatmaps = [t for t in fig.data if t.type == "heatmap"]
-    columns = [f"p_{o['id']}" for o in info["outcomes"]] + ["hours_q50"]
+    # outcomes no path reached at any point get no panel; the subtitle names them
+    reached = [o for o in info["outcomes"] if results[f"p_{o['id']}"].max() > 0]
+    never = [o["name"] for o in info["outcomes"] if o not in reached]
+    assert never and all(o in fig.layout.title.subtitle.text for o in never)
+    columns = [f"p_{o['id']}" for o in reached] + ["hours_q50"]
     assert len(heatmaps) == len(columns)
     for column, heatmap in zip(columns, heatmaps, strict=True):
         pivot = results.pivot(index="concession_cost", columns="waiting_cost", values=column)
         np.testing.assert_array_equal(np.asarray(heatmap.z, dtype=float), pivot.to_numpy())
         assert list(heatmap.x) == [0.2, 0.5, 0.8]
         assert list(heatmap.y) == [6.0, 8.0]
+    # ticks on the grid's values, in every panel
+    for heatmap in heatmaps:
+        x_axis, y_axis = (f"{a[0]}axis{a[1:]}" for a in (heatmap.xaxis, heatmap.yaxis))
+        assert list(fig.layout[x_axis].ticktext) == ["0.2", "0.5", "0.8"]
+        assert list(fig.layout[y_axis].ticktext) == ["6", "8"]
     # the equilibrium changes between waiting_cost 0.2 and 0.5 at both concession costs
     boundaries = [t for t in fig.data if t.type == "scatter"]
     assert len(boundaries) == len(columns)  # drawn over every panel
@@ -129,9 +138,7 @@ def test_boundaries_lie_exactly_between_neighbours_that_differ() -> None:
     #   10     a   a   b
     #   20     a   c   b
     cells = {(0, 10): "a", (1, 10): "a", (2, 10): "b", (0, 20): "a", (1, 20): "c", (2, 20): "b"}
-    frame = pd.DataFrame(
-        [{"x": x, "y": y, "equilibrium_outcome": o} for (x, y), o in cells.items()]
-    )
+    frame = pd.DataFrame([{"x": x, "y": y, "foreseen_outcome": o} for (x, y), o in cells.items()])
     segments = SF.equilibrium_boundaries(frame, "x", "y")
     assert sorted(segments) == sorted(
         [
@@ -141,7 +148,7 @@ def test_boundaries_lie_exactly_between_neighbours_that_differ() -> None:
             ((0.5, 15.0), (1.5, 15.0)),  # a above c in column x=1
         ]
     )
-    uniform = frame.assign(equilibrium_outcome="a")
+    uniform = frame.assign(foreseen_outcome="a")
     assert SF.equilibrium_boundaries(uniform, "x", "y") == []
 
 

@@ -16,9 +16,11 @@ from types import ModuleType
 from sim.cli import compare as compare_cmd
 from sim.cli import report as report_cmd
 from sim.cli import run as run_cmd
+from sim.cli import scenarios as scenarios_cmd
 from sim.cli import solve as solve_cmd
 from sim.cli import sweep as sweep_cmd
 from sim.cli import validate as validate_cmd
+from sim.cli.common import full_width_when_piped
 from sim.errors import ArgumentError, ScenarioError, SimError, shown
 from sim.scenario import allow_roots
 
@@ -48,6 +50,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     sweep_cmd,
     report_cmd,
     compare_cmd,
+    scenarios_cmd,
 )
 
 DESCRIPTION = """\
@@ -64,6 +67,8 @@ examples:
   negsim solve scenarios/gsomia-2019.toml --epoch 55   stage game, equilibria, analysis
   negsim solve scenarios/gsomia-2019.toml --path       the deadline game's equilibrium path
   negsim run scenarios/gsomia-2019.toml   simulate the standoff, write runs/<scenario>-<time>/
+  negsim scenarios                        the bundled scenarios; negsim run gsomia-2019 runs one
+  negsim new my-standoff                  start a scenario of your own from a template
   negsim report runs/gsomia-2019-<time>/  rebuild that run's offline report.html
   negsim compare runs/a runs/b --out compare.html   runs side by side
   python -m sim validate --json scenarios/gsomia-2019.toml
@@ -99,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.add_parser(sub)
+    scenarios_cmd.add_new_parser(sub)
     return parser
 
 
@@ -113,6 +119,7 @@ def _os_error(exc: OSError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    full_width_when_piped()
     try:
         with allow_roots(args.allow_roots):
             status: int = args.handler(args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,11 +14,40 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from sim.errors import SimError
+from sim.scenario import find_scenario
 
-__all__ = ["add_command", "add_set_argument", "overrides", "progress_bar", "stderr", "stdout"]
+__all__ = [
+    "SCENARIO_ARGUMENT",
+    "add_command",
+    "add_set_argument",
+    "full_width_when_piped",
+    "overrides",
+    "progress_bar",
+    "stderr",
+    "stdout",
+]
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
+
+
+#: The SCENARIO argument of solve, run and sweep: a file, or the id of a bundled scenario.
+SCENARIO_ARGUMENT: dict[str, Any] = {
+    "metavar": "SCENARIO",
+    "type": lambda text: str(find_scenario(text)),
+    "help": "scenario file (TOML), or the id of a bundled one (negsim scenarios lists them)",
+}
+
+#: Columns of the output when it is not a terminal (a file or a pipe): tables print whole.
+PIPED_WIDTH = 10_000
+
+
+def full_width_when_piped() -> None:
+    """Tables print in full into a file or a pipe (rich would cut them to 80 columns), unless
+    ``COLUMNS`` asks for a width; on a terminal they fit the terminal."""
+    for console in (stdout, stderr):
+        if not console.is_terminal and "COLUMNS" not in os.environ:
+            console.width = PIPED_WIDTH
 
 
 def add_command(

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import add_command, stdout
+from sim.cli.common import add_command, stderr, stdout
 from sim.cli.report import open_in_browser
-from sim.report import compare
+from sim.report import compare, load_run, mismatches
 
 __all__ = ["add_parser", "main"]
 
@@ -39,6 +39,8 @@ def add_parser(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     path = compare(args.directories, args.out)
+    for warning in mismatches([load_run(d).info for d in args.directories]):
+        stderr.print(f"negsim: warning: not comparable: {warning}", markup=False)
     stdout.print(f"wrote {path}")
     if args.open:
         open_in_browser(path)

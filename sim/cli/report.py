@@ -7,7 +7,7 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import add_command, stdout
+from sim.cli.common import add_command, stderr, stdout
 from sim.report import FORMATS, export, rebuild
 
 __all__ = ["add_parser", "main", "open_in_browser"]
@@ -43,8 +43,14 @@ def add_parser(sub: Any) -> None:
 
 
 def open_in_browser(path: Path) -> None:
-    """Open a local HTML file in the user's web browser."""
-    webbrowser.open(path.resolve().as_uri())
+    """Open a local HTML file in the user's web browser; say so when there is none."""
+    uri = path.resolve().as_uri()
+    try:
+        opened = webbrowser.open(uri)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        stderr.print(f"negsim: --open: no web browser found; open {uri} yourself", markup=False)
 
 
 def main(args: argparse.Namespace) -> int:

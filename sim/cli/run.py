@@ -8,9 +8,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from rich.table import Table
 
-from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stdout
+from sim.cli.common import (
+    SCENARIO_ARGUMENT,
+    add_command,
+    add_set_argument,
+    overrides,
+    progress_bar,
+    stdout,
+)
 from sim.cli.report import open_in_browser
 from sim.errors import SimError
 from sim.io import check_output_directory, staged_directory
@@ -57,7 +65,7 @@ read the results:
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "run", HELP, DESCRIPTION, EPILOG)
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument("scenario", **SCENARIO_ARGUMENT)
     p.add_argument(
         "--runs", type=int, default=DEFAULT_RUNS, metavar="N", help="paths (default %(default)s)"
     )
@@ -139,7 +147,12 @@ def _print_summary(result: RunResult) -> None:
             f"{100 * c['share_in_last_5pct']:.1f}% in the last 5% of the window"
         )
     movers = ", ".join(f"{k} {v:.3f}" for k, v in s["first_mover"].items())
-    stdout.print(f"first to concede: {movers}")
+    counted = "; ".join(f"{p.id}: {', '.join(p.concessions)}" for p in result.scenario.players)
+    stdout.print(
+        f"first to play a concession action ({counted}; whether or not it ended the "
+        f"standoff): {movers}",
+        markup=False,
+    )
     if "observed" in s:
         o = s["observed"]
         pct = "n/a" if o["timing_percentile"] is None else f"{o['timing_percentile']:.1f}"
@@ -149,16 +162,27 @@ def _print_summary(result: RunResult) -> None:
         )
 
 
+def _short(value: object) -> str:
+    """A value for the replay header: floats to six significant digits."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _to_the_second(when: Any) -> str:
+    """An event's time to the nearest second (hours since the start carry float noise:
+    ``22:43:19.999999999`` is ``22:43:20``)."""
+    return str(pd.Timestamp(when).round("s"))
+
+
 def _print_replay(result: RunResult) -> None:
     row = result.runs.iloc[0].to_dict()
-    stdout.print(", ".join(f"{k}={v}" for k, v in row.items()))
+    stdout.print(", ".join(f"{k}={_short(v)}" for k, v in row.items()), markup=False)
     table = Table(title=f"path {row['run']}: events")
     for col in ("hours", "datetime", "actor", "event", "details"):
         table.add_column(col)
     for e in result.events.to_dict("records"):
         table.add_row(
             f"{e['hours']:.2f}",
-            str(e["datetime"]),
+            _to_the_second(e["datetime"]),
             str(e["actor"]),
             str(e["event"]),
             str(e["details"]),

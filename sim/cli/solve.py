@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rich.table import Table
 
-from sim.cli.common import add_command, add_set_argument, overrides, stdout
+from sim.cli.common import SCENARIO_ARGUMENT, add_command, add_set_argument, overrides, stdout
 from sim.deadline import SolveResult, path_records, solve
 from sim.equilibria import METHODS, QRE, RULES, Branch
 from sim.errors import SimError
+from sim.io import write_text
 
 __all__ = ["add_parser", "main"]
 
@@ -43,6 +45,7 @@ examples:
   negsim solve scenarios/war-of-attrition-deadline.toml --set schedule.epochs=400 \
       --rule logit_limit --path
   negsim solve scenarios/gsomia-2019.toml --json | python -m json.tool
+  negsim solve scenarios/gsomia-2019.toml --epoch 55 --nfg epoch55.nfg   # for Gambit
 
 --json prints one object (documented in docs/outputs.md): scenario, epoch, hours,
 datetime, hours_before_deadline, pressure, players, stage_game, equilibria, selected,
@@ -53,7 +56,7 @@ concept, qre and branch.
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "solve", HELP, DESCRIPTION, EPILOG)
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument("scenario", **SCENARIO_ARGUMENT)
     when = p.add_mutually_exclusive_group()
     when.add_argument(
         "--at", type=_datetime, metavar="DATETIME", help="ISO datetime with a timezone"
@@ -87,6 +90,13 @@ def add_parser(sub: Any) -> None:
         "larger is closer to best responses",
     )
     p.add_argument("--path", action="store_true", help="print the equilibrium path")
+    p.add_argument(
+        "--nfg",
+        type=Path,
+        metavar="FILE",
+        help="also write the stage game to FILE in Gambit's .nfg format (for gambit-enummixed, "
+        "pygambit.read_nfg)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(handler=main)
 
@@ -111,6 +121,8 @@ def main(args: argparse.Namespace) -> int:
         concept=args.concept,
         lam=args.lam,
     )
+    if args.nfg is not None:
+        write_text(args.nfg, result.to_nfg())
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     elif args.path:
@@ -118,6 +130,11 @@ def main(args: argparse.Namespace) -> int:
     else:
         _print_stage(result)
     return 0
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``1 equilibrium``, ``3 equilibria``."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _fmt(p: list[float], actions: tuple[str, ...]) -> str:
@@ -149,7 +166,7 @@ def _print_stage(r: SolveResult) -> None:
     eqs = r.equilibria
     flags = ", ".join(eqs.flags) or "none"
     stdout.print(
-        f"{len(eqs.equilibria)} equilibria by {eqs.method}; "
+        f"{_count(len(eqs.equilibria), 'equilibrium', 'equilibria')} by {eqs.method}; "
         f"degenerate: {'yes' if eqs.degenerate else 'no'}; flags: {flags}"
     )
     for i, e in enumerate(eqs.equilibria):
@@ -242,6 +259,23 @@ def _print_path(r: SolveResult) -> None:
             f"{rec['p_agree']:.3f}",
             f"{rec['values'][0]:.2f}, {rec['values'][1]:.2f}",
         )
+    if note := _pressure_note(r):
+        stdout.print(note, markup=False)
     stdout.print(table)
     probs = ", ".join(f"{k} {v:.3f}" for k, v in r.path.outcome_probabilities().items())
     stdout.print(f"outcomes along the path: {probs}")
+
+
+def _pressure_note(r: SolveResult) -> str:
+    """What pressure the path assumes: under the persistent forecast, today's all along."""
+    pressure = r.game.pressure
+    if pressure.scale == 0:
+        return ""
+    if pressure.persistent:
+        return (
+            f"pressure: held at its level at epoch {r.path.first} "
+            f"({float(r.path.pressure[0]):.3f}) until the deadline, as the players expect under "
+            "the scenario's persistent forecast (a simulated path re-solves as the dated "
+            "points arrive)"
+        )
+    return "pressure: as scheduled, the dated points foreseen (the scenario's forecast)"

@@ -15,7 +15,15 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stderr, stdout
+from sim.cli.common import (
+    SCENARIO_ARGUMENT,
+    add_command,
+    add_set_argument,
+    overrides,
+    progress_bar,
+    stderr,
+    stdout,
+)
 from sim.errors import SimError
 from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, sweep
 from sim.io import check_output_directory
@@ -49,7 +57,8 @@ Writes into DIR, each file atomically:
                          p_<outcome>, ci_low_/ci_high_<outcome>, hours_q05..hours_q95,
                          share_last_5pct, window_hours, payoff_<player>, and
                          degenerate_epochs (of epochs) at the scheduled pressure,
-                         equilibrium_outcome (most probable on the equilibrium path)
+                         foreseen_outcome (most probable on the equilibrium path foreseen
+                         at the first epoch; not a simulated outcome)
   sensitivity.parquet    sobol: S1, S1_conf, ST, ST_conf; morris: mu_star,
                          mu_star_conf, sigma; per output and parameter (docs/sweeps.md)
   report.html            figures: probabilities against one parameter, heatmaps over two,
@@ -76,7 +85,7 @@ read the results:
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "sweep", HELP, DESCRIPTION, EPILOG)
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
+    p.add_argument("scenario", **SCENARIO_ARGUMENT)
     p.add_argument(
         "--param",
         dest="params",
@@ -177,26 +186,39 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Characters a grid column takes on screen (``0.123`` and the borders).
+CELL_WIDTH = 8
+
+
 def _print_results(results: pd.DataFrame, names: list[str], default: str, design: str) -> None:
     column = f"p_{default}"
     if design == "grid" and len(names) == 2:
-        pivot = results.pivot(index=names[0], columns=names[1], values=column)
-        table = Table(title=f"{column} (rows {names[0]}, columns {names[1]})")
-        table.add_column(names[0], justify="right")
-        for c in pivot.columns:
-            table.add_column(f"{c:g}", justify="right")
-        for idx, row in pivot.iterrows():
-            table.add_row(f"{idx:g}", *(f"{v:.3f}" for v in row))
-        stdout.print(table)
-        return
+        rows, cols = (results[n].nunique() for n in names)
+        fits = (min(rows, cols) + 1) * CELL_WIDTH <= stdout.width
+        if fits:  # the wider parameter down the rows when the grid is too wide for the screen
+            wide = (cols + 1) * CELL_WIDTH > stdout.width
+            _print_grid(results, names[::-1] if wide else names, column)
+            return
     shown = [c for c in results.columns if c.startswith("p_")]
-    table = Table(title=f"{len(results)} points (first 20)")
+    limit = 20 if design != "grid" or len(names) != 2 else len(results)
+    table = Table(title=f"{len(results)} points" + (" (first 20)" if limit < len(results) else ""))
     for c in ("point", *names, *shown):
         table.add_column(c, justify="right")
-    for record in results.head(20).to_dict("records"):
+    for record in results.head(limit).to_dict("records"):
         cells = [str(record["point"])]
         cells += [f"{record[n]:g}" for n in names] + [f"{record[c]:.3f}" for c in shown]
         table.add_row(*cells)
+    stdout.print(table)
+
+
+def _print_grid(results: pd.DataFrame, names: list[str], column: str) -> None:
+    pivot = results.pivot(index=names[0], columns=names[1], values=column)
+    table = Table(title=f"{column} (rows {names[0]}, columns {names[1]})")
+    table.add_column(names[0], justify="right")
+    for c in pivot.columns:
+        table.add_column(f"{c:g}", justify="right", no_wrap=True)
+    for idx, row in pivot.iterrows():
+        table.add_row(f"{idx:g}", *(f"{v:.3f}" for v in row))
     stdout.print(table)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sim.cli.common import add_command
 from sim.errors import ScenarioError
-from sim.scenario import evidence_items, load
+from sim.scenario import evidence_items, find_scenario, load
 
 __all__ = ["add_parser", "main"]
 
@@ -33,7 +33,13 @@ exit status: 0 when every file is valid, 2 otherwise
 
 def add_parser(sub: Any) -> None:
     p = add_command(sub, "validate", HELP, DESCRIPTION, EPILOG)
-    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files to check")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        type=lambda text: str(find_scenario(text)),
+        help="scenario files to check (or the ids of bundled ones: negsim scenarios)",
+    )
     p.add_argument(
         "--json",
         action="store_true",

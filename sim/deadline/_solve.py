@@ -4,12 +4,14 @@ concept also the stage game's logit QRE and the principal branch that leads to i
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import nashpy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -24,6 +26,8 @@ from sim.equilibria import (
     analyse,
     logit_branch,
     logit_qre,
+    nashpy_game,
+    nfg_text,
     order_decided,
     select,
 )
@@ -66,6 +70,38 @@ class SolveResult:
     @property
     def hours(self) -> float:
         return float(self.game.live_times[self.epoch])
+
+    def to_nfg(self) -> str:
+        """This stage game in Gambit's ``.nfg`` format (``negsim solve --nfg FILE``)."""
+        players = self.scenario.players
+        title = f"{self.scenario.meta.id} epoch {self.epoch}"
+        return nfg_text(
+            self.A, self.B, title, [p.id for p in players], [p.actions for p in players]
+        )
+
+    def to_nashpy(self) -> nashpy.Game:
+        """This stage game as a ``nashpy.Game``."""
+        return nashpy_game(self.A, self.B)
+
+    def _facts(self) -> dict[str, str]:
+        """What a notebook shows of the result (its repr and HTML repr)."""
+        chosen = "none (rule all)" if self.selection is None else str(self.selection.index)
+        probs = self.path.outcome_probabilities()
+        return {
+            "epoch": f"{self.epoch} ({self.hours:.1f} h after the start)",
+            "equilibria": f"{len(self.equilibria.equilibria)}, selected {chosen}",
+            "path outcomes": ", ".join(f"{k} {v:.3f}" for k, v in probs.items()),
+        }
+
+    def __repr__(self) -> str:
+        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
+        return f"<SolveResult {self.scenario.meta.id!r}: {facts}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
+        )
+        return f"<b>{html.escape(self.scenario.meta.name)}</b>: solved<table>{rows}</table>"
 
     def cell_outcomes(self) -> list[list[str | None]]:
         """The outcome id each cell ends in, None where the game continues."""
@@ -197,7 +233,7 @@ def solve(
     )
     game = _game(scenario)
     k = _epoch(game, at, epoch)
-    return _result(game, k, game.policy(k), method is not None)
+    return _result(game, k, game.policy(k), method is not None, scenario)
 
 
 def solve_epochs(scenario: Scenario, epochs: Sequence[int]) -> list[SolveResult]:
@@ -212,10 +248,13 @@ def solve_epochs(scenario: Scenario, epochs: Sequence[int]) -> list[SolveResult]
     return [_result(game, k, policy, False) for k, policy in zip(epochs, policies, strict=True)]
 
 
-def _result(game: Game, k: int, policy: Policy, own_method: bool) -> SolveResult:
+def _result(
+    game: Game, k: int, policy: Policy, own_method: bool, shown: Scenario | None = None
+) -> SolveResult:
     """The stage game at epoch k under ``policy``: its equilibria (by the scenario's method,
-    through ``solve_game`` when ``own_method``), selection and static analysis."""
-    scenario = game.scenario
+    through ``solve_game`` when ``own_method``), selection and static analysis. ``shown`` is
+    the scenario as asked for (its rule ``all`` when the game's continuation uses another)."""
+    scenario = game.scenario if shown is None else shown
     A, B = game.stage(k, policy)
     config = scenario.equilibrium
     eqs = solve_game(A, B, config.method) if own_method else game.equilibria(A, B)
@@ -230,8 +269,7 @@ def _game(scenario: Scenario) -> Game:
     """The game of ``scenario``; with the ``all`` rule its continuation uses payoff_dominant."""
     if scenario.equilibrium.selection != "all":
         return Game.from_scenario(scenario)
-    game = Game.from_scenario(_with_equilibrium(scenario, selection="payoff_dominant"))
-    return replace(game, model=replace(game.model, scenario=scenario))
+    return Game.from_scenario(_with_equilibrium(scenario, selection="payoff_dominant"))
 
 
 def _epoch(game: Game, at: datetime | None, epoch: int | None) -> int:

@@ -10,6 +10,7 @@ This package knows nothing of scenarios: it takes payoff arrays and imports noth
   gives the solver of many stage games of one shape. The vectorised solvers:
   :func:`solve_arrays` (support enumeration, degenerate games by dominance or vertex
   enumeration) and :func:`vertex_enumeration_arrays`.
+- Export: :func:`nfg_text` (Gambit's ``.nfg``) and :func:`nashpy_game`.
 - Checks: :func:`is_equilibrium`, :func:`best_response_gap`, :func:`is_degenerate`.
 - Logit quantal response equilibrium (:mod:`._logit`, path-following in :mod:`._homotopy`):
   :func:`logit_qre`, :func:`logit_qre_arrays`, :func:`logit_branch`, :func:`logit_limit`,
@@ -60,6 +61,7 @@ from sim.equilibria._dominance import (
     dominated_actions,
     iterated_elimination,
 )
+from sim.equilibria._export import nashpy_game, nfg_text
 from sim.equilibria._logit import (
     LIMIT_PRECISION,
     LIMIT_TOL,
@@ -158,6 +160,8 @@ __all__ = [
     "maxmin",
     "nash_bargaining_hull",
     "nash_bargaining_pure",
+    "nashpy_game",
+    "nfg_text",
     "order_decided",
     "pareto_efficient_profiles",
     "pure_equilibria",

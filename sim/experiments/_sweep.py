@@ -26,7 +26,7 @@ from sim.experiments._designs import DESIGNS, ParamSpec, expand, parse_param, pr
 from sim.experiments._executors import check_scheduler, map_chunks
 from sim.experiments._sensitivity import analyze
 from sim.experiments._store import SweepStore
-from sim.scenario import Scenario, load, sweepable, with_overrides
+from sim.scenario import Scenario, load, sweepable, unknown_parameter, with_overrides
 from sim.simulate import check_runs, simulate_points, summarise
 
 __all__ = [
@@ -49,7 +49,7 @@ TASKS_PER_WORKER = 4
 #: Columns of a sweep's rows that hold counts; every other column is a float.
 INTEGER_COLUMNS = ("point", "rng_seed", "epochs", "degenerate_epochs", "tied_epochs")
 #: Columns of a sweep's rows that hold text (an outcome id); every other column is a number.
-TEXT_COLUMNS = ("equilibrium_outcome",)
+TEXT_COLUMNS = ("foreseen_outcome",)
 
 Params = Sequence[str | ParamSpec] | Mapping[str, Sequence[float]]
 Progress = Callable[[int], None]
@@ -118,7 +118,7 @@ def _flags(scenario: Scenario, policy: Policy) -> dict[str, int | str]:
         "epochs": len(policy.degenerate),
         "degenerate_epochs": int(policy.degenerate.sum()),
         "tied_epochs": sum(order_decided(reason) for reason in policy.reasons),
-        "equilibrium_outcome": best,
+        "foreseen_outcome": best,
     }
 
 
@@ -131,7 +131,7 @@ def _specs(params: Params) -> list[ParamSpec]:
 def _check_names(scenario: Scenario, specs: Sequence[ParamSpec]) -> None:
     valid = sweepable(scenario.document)
     problems = [
-        Problem(p.name, f"no such parameter; valid names: {', '.join(valid)}", p.text())
+        Problem(p.name, unknown_parameter(p.name, scenario.document), p.text())
         for p in specs
         if p.name not in valid
     ]
@@ -211,9 +211,10 @@ def sweep(
         ``share_last_5pct``, ``window_hours``, ``payoff_<player>``, and the flags ``epochs``
         ``degenerate_epochs`` (decision epochs whose stage game, at the scheduled
         pressure, is degenerate) and ``tied_epochs`` (those whose selection among equally
-        selected equilibria fell to the order they were found in), and
-        ``equilibrium_outcome``: the most probable outcome of the deadline game's equilibrium
-        path at that pressure.
+        selected equilibria fell to the order they were found in), and ``foreseen_outcome``:
+        the most probable outcome of the deadline game's equilibrium path as foreseen from the
+        first epoch under the scenario's forecast (not a simulated outcome: paths re-solve as
+        pressure moves).
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)

@@ -11,7 +11,7 @@ model's public values) and never the engines' internals:
 """
 
 from sim.report import figures
-from sim.report._compare import compare
+from sim.report._compare import compare, mismatches
 from sim.report._data import (
     DATA,
     ReportData,
@@ -43,6 +43,7 @@ __all__ = [
     "find_chrome",
     "gather",
     "load_run",
+    "mismatches",
     "pressure_series",
     "rebuild",
     "rebuild_sweep",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sim.errors import SimError
 from sim.io import write_text
@@ -13,7 +14,7 @@ from sim.report import figures as F
 from sim.report._data import ReportData, load_run
 from sim.report._html import esc, figure_html, html_table, page
 
-__all__ = ["compare"]
+__all__ = ["compare", "mismatches"]
 
 #: Changed numbers named in a run's label in ``negsim compare``.
 MAX_LABEL_CHANGES = 3
@@ -37,6 +38,37 @@ def _labels(dirs: Sequence[Path], datas: Sequence[ReportData]) -> list[str]:
     return labels
 
 
+def mismatches(infos: Sequence[dict[str, Any]]) -> list[str]:
+    """How each run's scenario differs from the baseline's (the first) in its players or
+    outcomes: a comparison of unrelated standoffs."""
+    base = infos[0]
+    out = []
+    for info in infos[1:]:
+        for what in ("players", "outcomes"):
+            mine, theirs = _ids(info[what]), _ids(base[what])
+            if mine != theirs:
+                out.append(
+                    f"{info['id']} has {what} {', '.join(mine)}; the baseline {base['id']} has "
+                    f"{', '.join(theirs)}"
+                )
+    return out
+
+
+def _ids(items: Sequence[dict[str, Any]]) -> list[str]:
+    return [str(i["id"]) for i in items]
+
+
+def _cell(data: ReportData, base: ReportData, outcome: str, first: bool) -> str:
+    """An outcome's probability, and its change against the baseline's."""
+    got = data.summary["outcomes"].get(outcome)
+    if got is None:
+        return "n/a"
+    was = base.summary["outcomes"].get(outcome)
+    if first or was is None:
+        return f"{got['probability']:.3f}"
+    return f"{got['probability']:.3f} ({got['probability'] - was['probability']:+.3f})"
+
+
 def compare(directories: Sequence[str | Path], out: str | Path) -> Path:
     """Write an HTML page comparing several runs (the first is the baseline)."""
     dirs = [Path(d) for d in directories]
@@ -52,19 +84,21 @@ def compare(directories: Sequence[str | Path], out: str | Path) -> Path:
     )
     rows = [
         [esc(label), esc(d.info["name"]), esc(dir_), str(d.summary["runs"])]
-        + [
-            f"{d.summary['outcomes'][o['id']]['probability']:.3f}"
-            if o["id"] in d.summary["outcomes"]
-            else "n/a"
-            for o in datas[0].info["outcomes"]
-        ]
-        for label, d, dir_ in zip(labels, datas, dirs, strict=True)
+        + [_cell(d, datas[0], o["id"], i == 0) for o in datas[0].info["outcomes"]]
+        for i, (label, d, dir_) in enumerate(zip(labels, datas, dirs, strict=True))
     ]
+    warnings = "".join(
+        f'<p class="warning">Not comparable: {esc(w)}.</p>'
+        for w in mismatches([d.info for d in datas])
+    )
     head = ["run", "scenario", "directory", "paths"] + [
         esc(o["name"]) for o in datas[0].info["outcomes"]
     ]
     body = (
         "<h1>Baseline and counterfactuals</h1>"
+        + warnings
+        + "<p>The first run is the baseline; each probability of the others is followed by "
+        "its change against the baseline's.</p>"
         + html_table(head, rows, set(range(3, len(head))))
         + figure_html("comparison", fig)
     )

@@ -69,6 +69,9 @@ def _summary_html(info: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
     q = c["hours_before_deadline"]
     names = {p["id"]: p["name"] for p in info["players"]}
     movers = ", ".join(f"{esc(names.get(k, k))} {v:.3f}" for k, v in summary["first_mover"].items())
+    counted = "; ".join(
+        f"{esc(p['name'])}: {', '.join(esc(a) for a in p['concessions'])}" for p in info["players"]
+    )
     payoffs = ", ".join(
         f"{esc(names.get(k, k))} {v:.3f}" for k, v in summary["expected_payoffs"].items()
     )
@@ -77,7 +80,8 @@ def _summary_html(info: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
         f"{table}<p>Agreements ({c['count']} paths) came a median of {fmt(q['median'])} h "
         f"before the deadline (5 to 95%: {fmt(q['q05'])} to {fmt(q['q95'])} h; window "
         f"{c['window_hours']:.0f} h); {'n/a' if share is None else f'{share:.1%}'} in the last "
-        f"5% of the window.</p><p>First to concede: {movers}.</p>"
+        f"5% of the window.</p><p>First to play a concession action ({counted}; whether "
+        f"or not it ended the standoff): {movers}.</p>"
         f"<p>Expected payoffs: {payoffs}.</p>"
     )
 

@@ -16,9 +16,10 @@ the key path.
 'gsomia-2019'
 """
 
+from sim.scenario._bundled import bundled_scenarios, find_scenario, scenario_template
 from sim.scenario._evidence import seed_digests, sha256_file
 from sim.scenario._load import load, parse, validate, with_overrides
-from sim.scenario._overrides import sweepable
+from sim.scenario._overrides import sweepable, unknown_parameter
 from sim.scenario._project import allow_roots
 from sim.scenario._rules import evidence_items
 from sim.scenario._schema import (
@@ -68,12 +69,16 @@ __all__ = [
     "Triangular",
     "Uniform",
     "allow_roots",
+    "bundled_scenarios",
     "evidence_items",
+    "find_scenario",
     "load",
     "parse",
+    "scenario_template",
     "seed_digests",
     "sha256_file",
     "sweepable",
+    "unknown_parameter",
     "validate",
     "with_overrides",
 ]

@@ -8,6 +8,7 @@ a file can be reported at once. See ``docs/scenario-format.md``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -419,3 +420,26 @@ class Scenario(Frozen):
     @property
     def window_hours(self) -> float:
         return (self.meta.deadline - self.start).total_seconds() / 3600.0
+
+    def _facts(self) -> dict[str, str]:
+        """What a notebook shows of the scenario (its repr and HTML repr)."""
+        return {
+            "players": " vs ".join(f"{p.id} ({', '.join(p.actions)})" for p in self.players),
+            "outcomes": ", ".join(
+                o.id + (" (default)" if o.default else "") for o in self.outcomes
+            ),
+            "parameters": str(len(self.parameters)),
+            "window": f"{self.start:%Y-%m-%d %H:%M} to {self.meta.deadline:%Y-%m-%d %H:%M %Z}",
+            "file": str(self.path) if self.path is not None else "(built in Python)",
+        }
+
+    def __repr__(self) -> str:
+        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
+        return f"<Scenario {self.meta.id!r}: {facts}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
+        )
+        head = f"<b>{html.escape(self.meta.name)}</b> ({html.escape(self.meta.id)})"
+        return f"{head}<table>{rows}</table>"

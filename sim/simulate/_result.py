@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,26 @@ class RunResult:
     runs: pd.DataFrame
     events: pd.DataFrame
     manifest: dict[str, Any] = field(repr=False)
+
+    def _facts(self) -> dict[str, str]:
+        """What a notebook shows of the result (its repr and HTML repr)."""
+        s = self.summary
+        q = s["concession"]["hours_before_deadline"]["median"]
+        return {
+            "paths": str(s["runs"]),
+            "outcomes": ", ".join(f"{k} {v['probability']:.3f}" for k, v in s["outcomes"].items()),
+            "median agreement": "none" if q is None else f"{q:.1f} h before the deadline",
+        }
+
+    def __repr__(self) -> str:
+        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
+        return f"<RunResult {self.scenario.meta.id!r}: {facts}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
+        )
+        return f"<b>{html.escape(self.scenario.meta.name)}</b>: run<table>{rows}</table>"
 
     def write(self, directory: str | Path) -> Path:
         """Write the five files into ``directory``, each atomically.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -255,3 +256,39 @@ def test_static_export_writes_one_file_per_figure(gsomia_dir: Path, tmp_path: Pa
     for p in written:
         assert p.read_text(encoding="utf-8").lstrip().startswith("<svg")
     assert not [p for p in (copy / "figures").iterdir() if p.is_dir()]
+
+
+def test_each_zoom_button_ends_at_the_deadline_with_the_concessions_in_view(
+    opened: Opened, gsomia_dir: Path
+) -> None:
+    page = opened.page
+    figure = page.locator("#fig-timeline")
+    figure.scroll_into_view_if_needed()
+    info = report.load_run(gsomia_dir).info
+    deadline = _ms(info["deadline"])
+    for i, label in enumerate(["last day", "last week", "whole window"]):
+        figure.locator(".updatemenu-button").nth(i).click()
+        page.wait_for_timeout(300)
+        got = page.evaluate(
+            """() => {
+            const gd = document.getElementById('fig-timeline');
+            const ms = s => new Date(String(s).replace(' ', 'T') + 'Z').getTime();
+            const marks = gd.data.filter(t => (t.name || '').endsWith('(▼ concession)'))
+                .flatMap(t => [...t.x].map(ms));
+            return {range: gd._fullLayout.xaxis.range.map(ms), marks: marks};
+        }"""
+        )
+        lo, hi = got["range"]
+        assert deadline < hi <= deadline + 0.05 * (deadline - lo), (label, got["range"])
+        late = [m for m in got["marks"] if m >= lo]
+        assert all(m <= hi for m in late), label
+        if label == "last day":
+            assert late, "no concession marker in the last day"
+        figure.screenshot(path=str(SHOTS / f"timeline-{label.replace(' ', '-')}.png"))
+    assert opened.errors == []
+
+
+def _ms(iso: str) -> float:
+    """Milliseconds of a wall-clock time in the scenario's zone, as plotly reads it (UTC)."""
+    when = datetime.fromisoformat(iso).replace(tzinfo=UTC)
+    return when.timestamp() * 1000

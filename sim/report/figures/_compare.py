@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -27,7 +28,8 @@ def comparison(runs: Sequence[Mapping[str, Any]]) -> go.Figure:
     ``runs`` is a sequence of ``{"label", "info", "summary"}``. Left: each outcome's
     probability with its 95% interval, one group of bars per run, one colour per outcome
     (the first run's scenario fixes the colours). Right: when agreements were reached, as the
-    5, 25, 50, 75 and 95% quantiles of hours before the deadline, with the observed time.
+    5, 25, 50, 75 and 95% quantiles of hours before the deadline, every run shown (those
+    without an agreement labelled so), with the observed time once, at the baseline.
     """
     if not runs:
         raise ValueError("comparison needs at least one run")
@@ -69,7 +71,7 @@ def comparison(runs: Sequence[Mapping[str, Any]]) -> go.Figure:
         title_text="hours before the deadline (h, log scale)", type="log", row=1, col=2
     )
     fig.update_xaxes(title_text="run", row=1, col=1)
-    fig.update_xaxes(title_text="run", row=1, col=2)
+    fig.update_xaxes(title_text="run", categoryorder="array", categoryarray=labels, row=1, col=2)
     return apply_style(fig, "Baseline and counterfactuals compared", 600)
 
 
@@ -83,35 +85,49 @@ def _union_outcomes(runs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _timing_traces(runs: Sequence[Mapping[str, Any]], labels: Sequence[str]) -> list[Any]:
-    have = [
-        (label, r["summary"]["concession"]["hours_before_deadline"], r["summary"].get("observed"))
-        for label, r in zip(labels, runs, strict=True)
-        if r["summary"]["concession"]["count"]
-    ]
+    """A box per run with agreements, a "no agreement" label for each run without, and the
+    record once, at the baseline (the first run) whose scenario records it."""
+    quantiles = [r["summary"]["concession"]["hours_before_deadline"] for r in runs]
+    counts = [r["summary"]["concession"]["count"] for r in runs]
+    have = [(lb, q) for lb, q, n in zip(labels, quantiles, counts, strict=True) if n]
     floor = 1e-3
     traces: list[Any] = [
         go.Box(
-            x=[label for label, _, _ in have],
-            q1=[max(q["q25"], floor) for _, q, _ in have],
-            median=[max(q["median"], floor) for _, q, _ in have],
-            q3=[max(q["q75"], floor) for _, q, _ in have],
-            lowerfence=[max(q["q05"], floor) for _, q, _ in have],
-            upperfence=[max(q["q95"], floor) for _, q, _ in have],
+            x=[label for label, _ in have],
+            q1=[max(q["q25"], floor) for _, q in have],
+            median=[max(q["median"], floor) for _, q in have],
+            q3=[max(q["q75"], floor) for _, q in have],
+            lowerfence=[max(q["q05"], floor) for _, q in have],
+            upperfence=[max(q["q95"], floor) for _, q in have],
             marker={"color": INK},
             line={"color": INK},
             fillcolor="rgba(0,0,0,0.08)",
             name="agreement time: median, quartiles, 5 to 95%",
         )
     ]
-    seen = [(label, o) for label, _, o in have if o]
-    if seen:
+    none = [label for label, n in zip(labels, counts, strict=True) if not n]
+    if none:
+        middle = [max(q["median"], floor) for _, q in have] or [1.0]
         traces.append(
             go.Scatter(
-                x=[label for label, _ in seen],
-                y=[max(o["hours_before_deadline"], floor) for _, o in seen],
+                x=none,
+                y=[float(np.exp(np.mean(np.log(middle))))] * len(none),
+                mode="text",
+                text=["no agreement<br>in any path"] * len(none),
+                name="runs without an agreement",
+                hoverinfo="skip",
+                meta="no-agreement",
+            )
+        )
+    observed = runs[0]["summary"].get("observed")
+    if observed:
+        traces.append(
+            go.Scatter(
+                x=[labels[0]],
+                y=[max(observed["hours_before_deadline"], floor)],
                 mode="markers",
                 marker={"symbol": "star", "size": 16, "color": INK},
-                name="observed",
+                name="observed (the record, shown at the baseline)",
                 hovertemplate="observed: %{y:.3g} h before the deadline<extra></extra>",
             )
         )

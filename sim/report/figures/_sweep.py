@@ -8,7 +8,7 @@ The data it takes:
 ``results``
     The rows of ``results.parquet`` (see ``docs/sweeps.md``): the parameter columns,
     ``p_<outcome>``, ``ci_low_<outcome>``, ``ci_high_<outcome>``, ``hours_q50``, and
-    ``equilibrium_outcome`` (the most probable outcome of the equilibrium path).
+    ``foreseen_outcome`` (the most probable outcome of the equilibrium path).
 ``outcomes``
     ``[{"id", "name", "default"}, ...]`` in the scenario's order (``info["outcomes"]``).
 ``colours``
@@ -31,7 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.report.figures._style import INK, LIGHT, OKABE_ITO, apply_style, escape
+from sim.report.figures._style import INK, LIGHT, OKABE_ITO, apply_style, escape, wrap
 
 __all__ = [
     "equilibrium_boundaries",
@@ -46,8 +46,13 @@ Segment = tuple[tuple[float, float], tuple[float, float]]
 PROBABILITY = "probability (share of paths)"
 HOURS = "median concession time (h before the deadline)"
 #: Heatmap panels in a row, and the height of one row of panels (pixels).
-PANELS_PER_ROW = 3
-PANEL_HEIGHT = 360
+PANELS_PER_ROW = 2
+PANEL_HEIGHT = 440
+#: Characters per line of a panel's title (longer outcome names wrap), and its font size.
+TITLE_WRAP = 40
+TITLE_SIZE = 13
+#: Grid values that get a tick each (more are thinned evenly to about this many).
+MAX_TICKS = 10
 #: Cells up to which a heatmap prints its values.
 MAX_LABELLED_CELLS = 120
 #: Top margin of the parallel coordinates (pixels): the title, then the axis labels.
@@ -112,7 +117,7 @@ def probability_curves(
                 name=name,
             )
         )
-    fig.update_xaxes(title_text=_label(param, units))
+    fig.update_xaxes(title_text=_label(param, units), **_ticks(np.unique(x)))
     fig.update_yaxes(title_text=f"{PROBABILITY}, with 95% interval", range=[-0.02, 1.02])
     return apply_style(fig, f"Outcome probabilities against {escape(param)}", 620)
 
@@ -128,12 +133,12 @@ def _edges(values: np.ndarray) -> np.ndarray:
 
 
 def equilibrium_boundaries(results: pd.DataFrame, x: str, y: str) -> list[Segment]:
-    """Cell edges between grid neighbours whose ``equilibrium_outcome`` differs.
+    """Cell edges between grid neighbours whose ``foreseen_outcome`` differs.
 
     Each segment is ``((x0, y0), (x1, y1))`` on the heatmap's cell edges: vertical between
     horizontal neighbours, horizontal between vertical ones.
     """
-    grid = results.pivot(index=y, columns=x, values="equilibrium_outcome")
+    grid = results.pivot(index=y, columns=x, values="foreseen_outcome")
     xs, ys = grid.columns.to_numpy(dtype=float), grid.index.to_numpy(dtype=float)
     xe, ye = _edges(xs), _edges(ys)
     cells = grid.to_numpy()
@@ -198,21 +203,27 @@ def probability_heatmaps(
 ) -> go.Figure:
     """A heatmap of each outcome's probability and of the median concession time over a
     two-parameter grid, with the edges where the equilibrium's most likely outcome changes.
+
+    Outcomes that no path reached at any point get no panel (the subtitle names them); ticks
+    sit on the grid's values.
     """
-    titles = [f"P({escape(o['name'])})" for o in outcomes] + [HOURS]
+    shown = [o for o in outcomes if results[f"p_{o['id']}"].max() > 0]
+    never = [o for o in outcomes if o not in shown]
+    titles = [f"P({wrap(o['name'], TITLE_WRAP)})" for o in shown] + [HOURS]
     cols = min(PANELS_PER_ROW, len(titles))
     rows = math.ceil(len(titles) / cols)
     fig = make_subplots(
         rows=rows,
         cols=cols,
         subplot_titles=titles,
-        horizontal_spacing=0.09,
-        vertical_spacing=0.5 / rows,
+        horizontal_spacing=0.14,
+        vertical_spacing=0.6 / rows,
     )
-    segments = equilibrium_boundaries(results, x, y) if "equilibrium_outcome" in results else []
+    fig.update_annotations(font_size=TITLE_SIZE)
+    segments = equilibrium_boundaries(results, x, y) if "foreseen_outcome" in results else []
     hours = results.pivot(index=y, columns=x, values="hours_q50")
     top = float(np.nanmax(hours.to_numpy(dtype=float))) if hours.notna().any().any() else 1.0
-    panels = [(f"p_{o['id']}", colours[o["id"]], 1.0) for o in outcomes]
+    panels = [(f"p_{o['id']}", colours[o["id"]], 1.0) for o in shown]
     panels.append(("hours_q50", OKABE_ITO["blue"], top))
     for k, (column, colour, zmax) in enumerate(panels):
         row, col = k // cols + 1, k % cols + 1
@@ -225,10 +236,23 @@ def probability_heatmaps(
         fig.add_trace(_heatmap(grid, colour, zmax, bar), row=row, col=col)
         if segments:
             fig.add_trace(_boundary_trace(segments, k == 0), row=row, col=col)
-        fig.update_xaxes(title_text=_label(x, units), row=row, col=col)
-        fig.update_yaxes(title_text=_label(y, units), row=row, col=col)
+        fig.update_xaxes(title_text=_label(x, units), **_ticks(grid.columns), row=row, col=col)
+        fig.update_yaxes(title_text=_label(y, units), **_ticks(grid.index), row=row, col=col)
     title = f"Outcome probabilities and median concession time over {escape(x)} and {escape(y)}"
-    return apply_style(fig, title, 160 + PANEL_HEIGHT * rows)
+    subtitle = (
+        "never reached at any point, so not drawn: " + ", ".join(escape(o["name"]) for o in never)
+        if never
+        else None
+    )
+    return apply_style(fig, title, 200 + PANEL_HEIGHT * rows, subtitle=subtitle)
+
+
+def _ticks(values: Any) -> dict[str, Any]:
+    """Ticks on the grid's values (thinned evenly when there are many)."""
+    v = np.asarray(values, dtype=float)
+    step = max(1, math.ceil(len(v) / MAX_TICKS))
+    picked = v[::step]
+    return {"tickmode": "array", "tickvals": picked, "ticktext": [f"{t:g}" for t in picked]}
 
 
 def parallel_coordinates(

@@ -99,23 +99,57 @@ def timeline(
     fig.update_yaxes(title_text="probability", range=[-0.02, 1.05], row=rows - 1)
     fig.update_yaxes(title_text="path", type="category", row=rows)
     fig.update_xaxes(title_text=f"date and time ({zone(info)})", row=rows)
-    fig.update_xaxes(rangeselector=_zoom_buttons(), row=1)
+    fig.update_layout(updatemenus=[_zoom_buttons(info, rows)])
     _deadline_marks(fig, info, f"x{rows}")
     title = f"{escape(info['name'])}: the standoff as it unfolds"
     return apply_style(fig, title, 860 if has_pressure else 640, bottom=170)
 
 
-def _zoom_buttons() -> dict[str, Any]:
+#: Room after the deadline in a zoomed view, as a share of its span (markers at the deadline
+#: stay visible).
+ZOOM_PAD = 0.02
+
+#: The zoom buttons: label and hours before the deadline (``None``: the whole window).
+ZOOMS: tuple[tuple[str, float | None], ...] = (
+    ("last day", 24.0),
+    ("last week", 24.0 * 7),
+    ("whole window", None),
+)
+
+
+def _zoom_ranges(info: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each zoom button's time range: it ends just after the deadline (not at the latest date
+    plotted, as plotly's range selector does) and starts a day, a week, or the window before
+    it (never before the start)."""
+    end = float(info["window_hours"])
+    out = {}
+    for label, back in ZOOMS:
+        start = max(0.0, end - back) if back is not None else 0.0
+        lo, hi = clock(info, [start, end + ZOOM_PAD * (end - start)])
+        out[label] = (lo.isoformat(), hi.isoformat())
+    return out
+
+
+def _zoom_buttons(info: Mapping[str, Any], rows: int) -> dict[str, Any]:
+    axes = ["xaxis"] + [f"xaxis{i}" for i in range(2, rows + 1)]
+    buttons = [
+        {
+            "label": label,
+            "method": "relayout",
+            "args": [{f"{a}.range": list(span) for a in axes}],
+        }
+        for label, span in _zoom_ranges(info).items()
+    ]
     return {
-        "buttons": [
-            {"count": 1, "label": "last day", "step": "day", "stepmode": "backward"},
-            {"count": 7, "label": "last week", "step": "day", "stepmode": "backward"},
-            {"step": "all", "label": "whole window"},
-        ],
+        "type": "buttons",
+        "direction": "left",
+        "buttons": buttons,
+        "showactive": False,
         "x": 1.0,
         "xanchor": "right",
         "y": 1.06,
         "yanchor": "bottom",
+        "pad": {"r": 0, "t": 0},
     }
 
 
