@@ -34,7 +34,8 @@ def test_a_path_that_exists_comes_before_an_id(
     text = (ROOT / "scenarios" / "war-of-attrition-deadline.toml").read_text(encoding="utf-8")
     local.write_text(text.replace('"../seeds"', repr(str(ROOT / "seeds"))), encoding="utf-8")
     assert find_scenario("gsomia-2019") == Path("gsomia-2019")
-    assert main(["validate", "gsomia-2019"]) == 0
+    # the local file cites the repository's seeds, outside its project (issue 21)
+    assert main(["--allow-root", str(ROOT / "seeds"), "validate", "gsomia-2019"]) == 0
     assert "(war-of-attrition-deadline: 2x2 game" in capsys.readouterr().out
 
 

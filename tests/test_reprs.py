@@ -42,5 +42,6 @@ def test_html_reprs_escape_scenario_text(tmp_path: Path) -> None:
     text = text.replace('seeds_dir = "../seeds"', f"seeds_dir = {str(ROOT / 'seeds')!r}")
     path = tmp_path / "x.toml"
     path.write_text(text, encoding="utf-8")
-    page = sim.load(path)._repr_html_()
+    with sim.scenario.allow_roots([ROOT / "seeds"]):  # the seeds lie outside the tmp project
+        page = sim.load(path)._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
