@@ -15,7 +15,7 @@ from sim.cli.report import open_in_browser
 from sim.errors import SimError
 from sim.report import write_report
 from sim.scenario import load
-from sim.simulate import DEFAULT_RUNS, RunResult, run
+from sim.simulate import DEFAULT_DRAWS, DEFAULT_RUNS, SAMPLERS, RunResult, run
 
 __all__ = ["add_parser", "main"]
 
@@ -28,6 +28,11 @@ from the equilibrium; agreements take effect after the implementation delay; oth
 the default outcome happens at the deadline. The model is a SimPy one (sim.simulate);
 the paths of a run advance together, a thousand at a time, and their event log is the
 one the SimPy model writes (tested event for event); --replay runs its path in SimPy.
+
+When the scenario declares parameter distributions, the run draws them: --draws K
+parameter draws (a scrambled, seeded Sobol' or Latin hypercube design), each with its share
+of the --runs paths; the summary splits each outcome's variance between the parameters and
+the shocks (docs/uncertainty.md). --set NAME=VALUE pins a parameter; --fixed draws nothing.
 
 Writes into DIR, each file atomically:
   summary.json   outcome probabilities with 95% intervals, concession timing,
@@ -43,6 +48,8 @@ EPILOG = """\
 examples:
   negsim run scenarios/gsomia-2019.toml
   negsim run scenarios/gsomia-2019.toml --runs 20000 --workers 2 --rng-seed 7
+  negsim run scenarios/gsomia-2019.toml --fixed            # the point values, nothing drawn
+  negsim run scenarios/gsomia-2019.toml --draws 200 --sampler lhs
   negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
   negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone in SimPy, same rows
   negsim run scenarios/war-of-attrition-deadline.toml --runs 500 --open   # view the report
@@ -60,6 +67,22 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--rng-seed", type=int, default=0, metavar="S", help="root seed (default 0)")
     add_set_argument(p)
+    p.add_argument(
+        "--draws",
+        type=int,
+        default=DEFAULT_DRAWS,
+        metavar="K",
+        help="parameter draws, --runs paths in all (default %(default)s; docs/uncertainty.md)",
+    )
+    p.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        default="sobol",
+        help="design of the draws: scrambled Sobol' or Latin hypercube (default %(default)s)",
+    )
+    p.add_argument(
+        "--fixed", action="store_true", help="run the point values: draw no distribution"
+    )
     p.add_argument(
         "--workers",
         type=int,
@@ -82,16 +105,23 @@ def main(args: argparse.Namespace) -> int:
     if args.replay is not None and not 0 <= args.replay < args.runs:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
     workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
-    scenario = load(args.scenario, overrides(args.overrides))
+    if not args.fixed and not 1 <= args.draws <= args.runs:
+        raise SimError(f"--draws {args.draws}: must be in [1, --runs {args.runs}]")
+    pins = overrides(args.overrides)
+    scenario = load(args.scenario)
     total = 1 if args.replay is not None else args.runs
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(
             scenario,
             runs=args.runs,
             rng_seed=args.rng_seed,
+            overrides=pins,
             workers=workers,
             replay=args.replay,
             progress=advance,
+            fixed=args.fixed,
+            draws=args.draws,
+            sampler=args.sampler,
         )
     if args.replay is not None:
         _print_replay(result)
@@ -111,16 +141,30 @@ def main(args: argparse.Namespace) -> int:
 
 def _print_summary(result: RunResult) -> None:
     s = result.summary
+    stdout.print(_first_line(result))
     table = Table(title=f"{result.scenario.meta.name}: {s['runs']} paths")
-    for col in ("outcome", "probability", "95% interval", "paths"):
+    split = s.get("uncertainty", {}).get("outcomes")
+    cols = ["outcome", "probability", "95% interval", "paths"]
+    if split:
+        cols += ["per-draw 5-95%", "parameters' share"]
+    for col in cols:
         table.add_column(col, justify="left" if col == "outcome" else "right")
     for oid, o in s["outcomes"].items():
         lo, hi = o["ci95"]
         mark = " (default)" if oid == s["default_outcome"] else ""
-        table.add_row(
-            oid + mark, f"{o['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(o["count"])
-        )
+        row = [oid + mark, f"{o['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(o["count"])]
+        if split:
+            u = split[oid]
+            share = u["share_parameters"]
+            row.append(f"[{u['per_draw_q05']:.3f}, {u['per_draw_q95']:.3f}]")
+            row.append("n/a" if share is None else f"{100 * share:.0f}%")
+        table.add_row(*row)
     stdout.print(table)
+    if split:
+        stdout.print(
+            "parameters' share: of the outcome's variance, the part the drawn parameters "
+            "explain (law of total variance); n/a: the outcome never varied"
+        )
     c = s["concession"]
     q = c["hours_before_deadline"]
     if q["median"] is not None:
@@ -138,6 +182,19 @@ def _print_summary(result: RunResult) -> None:
             f"observed: {o['outcome']} {o['hours_before_deadline']:.1f} h before the deadline; "
             f"model probability {o['probability']:.3f}, timing percentile {pct}"
         )
+
+
+def _first_line(result: RunResult) -> str:
+    """What the run drew, or that it drew nothing."""
+    u = result.manifest["parameters"].get("uncertainty")
+    if u is None:
+        return "point values: the scenario declares no parameter distributions"
+    if u["mode"] == "fixed":
+        return "fixed: the point values; declared distributions not drawn (--fixed or --set)"
+    return (
+        f"drawn: {u['draws']} {u['sampler']} draws of {', '.join(u['drawn'])}, "
+        f"{result.summary['runs']} paths in all (--fixed for the point values)"
+    )
 
 
 def _print_replay(result: RunResult) -> None:

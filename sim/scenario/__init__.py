@@ -22,6 +22,7 @@ from sim.scenario._overrides import sweepable
 from sim.scenario._rules import evidence_items
 from sim.scenario._schema import (
     SCHEMA_VERSION,
+    Beta,
     Distribution,
     EquilibriumConfig,
     Evidence,
@@ -41,11 +42,13 @@ from sim.scenario._schema import (
     Schedule,
     Shocks,
     Triangular,
+    TruncatedNormal,
     Uniform,
 )
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Beta",
     "Distribution",
     "EquilibriumConfig",
     "Evidence",
@@ -65,6 +68,7 @@ __all__ = [
     "Schedule",
     "Shocks",
     "Triangular",
+    "TruncatedNormal",
     "Uniform",
     "evidence_items",
     "load",

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sim.equilibria import RULES
 from sim.errors import Problem
 from sim.scenario._evidence import quote_in_seed, resolve_seed
-from sim.scenario._schema import Evidence, Scenario, Triangular, Uniform
+from sim.scenario._schema import Beta, Evidence, Scenario, Triangular, TruncatedNormal, Uniform
 
 __all__ = ["check", "evidence_items"]
 
@@ -179,8 +179,8 @@ def _parameters(s: Scenario) -> Iterator[Problem]:
 
 
 def _distribution(key: str, d: object) -> Iterator[Problem]:
-    if isinstance(d, Uniform) and not d.low < d.high:
-        yield Problem(key, "uniform needs low < high", [d.low, d.high])
+    if isinstance(d, Uniform | TruncatedNormal | Beta) and not d.low < d.high:
+        yield Problem(key, f"{d.kind} needs low < high", [d.low, d.high])
     if isinstance(d, Triangular) and not (d.low <= d.mode <= d.high and d.low < d.high):
         got = [d.low, d.mode, d.high]
         yield Problem(key, "triangular needs low <= mode <= high and low < high", got)
