@@ -187,3 +187,13 @@ def test_the_cli_says_it_drew_in_its_first_line(
     assert capsys.readouterr().out.startswith("fixed: the point values")
     assert "draw" not in pd.read_parquet(tmp_path / "f" / "runs.parquet")
     assert main([*args[:4], "--draws", "41"]) == 2
+
+
+def test_a_counterfactual_value_is_not_drawn_away() -> None:
+    """no-us-pressure sets us.pressure_scale = 0; the base's U[0.5, 1.5] must not draw it."""
+    scenario = sim.load(ROOT / "scenarios" / "gsomia-2019-no-us-pressure.toml")
+    assert scenario.parameters["us.pressure_scale"].distribution is None
+    assert scenario.parameters["korea.audience_cost"].distribution is not None
+    result = sim.run(scenario, runs=20, rng_seed=0, draws=2)
+    assert "us.pressure_scale" not in result.runs
+    assert result.manifest["parameters"]["values"]["us.pressure_scale"] == 0.0

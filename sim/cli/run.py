@@ -70,9 +70,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--draws",
         type=int,
-        default=DEFAULT_DRAWS,
         metavar="K",
-        help="parameter draws, --runs paths in all (default %(default)s; docs/uncertainty.md)",
+        help=f"parameter draws, --runs paths in all (default {DEFAULT_DRAWS} or --runs if "
+        "fewer; docs/uncertainty.md)",
     )
     p.add_argument(
         "--sampler",
@@ -105,17 +105,17 @@ def main(args: argparse.Namespace) -> int:
     if args.replay is not None and not 0 <= args.replay < args.runs:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
     workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
-    if not args.fixed and not 1 <= args.draws <= args.runs:
+    if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
         raise SimError(f"--draws {args.draws}: must be in [1, --runs {args.runs}]")
     pins = overrides(args.overrides)
-    scenario = load(args.scenario)
+    scenario = load(args.scenario, pins)
     total = 1 if args.replay is not None else args.runs
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(
             scenario,
             runs=args.runs,
             rng_seed=args.rng_seed,
-            overrides=pins,
+            pinned=list(pins),
             workers=workers,
             replay=args.replay,
             progress=advance,

@@ -58,7 +58,11 @@ MAX_BASE_DEPTH = 8
 
 
 def _inherit(document: dict[str, Any], path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    """Merge the scenario named by ``base`` under ``document`` (tables merge, the rest replace)."""
+    """Merge the scenario named by ``base`` under ``document`` (tables merge, the rest replace).
+
+    A parameter whose ``value`` the document sets without a ``distribution`` loses the one it
+    inherits: a counterfactual's value is not drawn away.
+    """
     base = document.pop("base", None)
     if base is None:
         return document
@@ -71,7 +75,13 @@ def _inherit(document: dict[str, Any], path: Path, chain: tuple[Path, ...]) -> d
     if not target.is_file():
         raise ScenarioError(path, [Problem("base", "no such scenario file", base)])
     parent = _inherit(parse(_read(target), target), target, (*chain, here))
-    return _merge(parent, document)
+    merged = _merge(parent, document)
+    for name, table in (document.get("parameters") or {}).items():  # a value set is not drawn
+        if isinstance(table, dict) and "value" in table and "distribution" not in table:
+            inherited = merged["parameters"].get(name)
+            if isinstance(inherited, dict):
+                inherited.pop("distribution", None)
+    return merged
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -105,8 +105,9 @@ def run(
     progress: Progress | None = None,
     *,
     fixed: bool = False,
-    draws: int = DEFAULT_DRAWS,
+    draws: int | None = None,
     sampler: str = "sobol",
+    pinned: Sequence[str] = (),
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
 
@@ -130,8 +131,11 @@ def run(
     fixed:
         Run the point values, drawing nothing.
     draws, sampler:
-        How many parameter draws, from a scrambled Sobol' (``"sobol"``) or Latin hypercube
+        How many parameter draws (default :data:`DEFAULT_DRAWS`, at most ``runs``), from a
+        scrambled Sobol' (``"sobol"``) or Latin hypercube
         (``"lhs"``) design seeded by ``rng_seed``.
+    pinned:
+        More parameters not to draw (``negsim run`` pins those its ``--set`` changed).
 
     Examples
     --------
@@ -147,7 +151,7 @@ def run(
         scenario = load(scenario)
     if overrides:
         scenario = with_overrides(scenario, overrides)
-    names = [] if fixed else drawn_names(scenario, list(overrides or {}))
+    names = [] if fixed else drawn_names(scenario, [*(overrides or {}), *pinned])
     extra: dict[str, Any] = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
     if drawn_names(scenario):
         extra["uncertainty"] = {"mode": "drawn" if names else "fixed", "drawn": names}
@@ -155,6 +159,8 @@ def run(
         tables = simulate(scenario, runs, rng_seed, workers, replay, progress)
         summary = summarise(scenario, tables.runs)
     else:
+        if draws is None:
+            draws = min(DEFAULT_DRAWS, runs)
         if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= runs:
             raise ArgumentError("draws", draws, f"must be an integer in [1, runs = {runs}]")
         values = parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
