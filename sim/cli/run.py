@@ -152,6 +152,8 @@ def _print_summary(result: RunResult) -> None:
     for oid, o in s["outcomes"].items():
         lo, hi = o["ci95"]
         mark = " (default)" if oid == s["default_outcome"] else ""
+        if split:  # the paths of a draw share its parameters: the interval by draw
+            lo, hi = split[oid]["ci95"]
         row = [oid + mark, f"{o['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(o["count"])]
         if split:
             u = split[oid]
@@ -163,7 +165,8 @@ def _print_summary(result: RunResult) -> None:
     if split:
         stdout.print(
             "parameters' share: of the outcome's variance, the part the drawn parameters "
-            "explain (law of total variance); n/a: the outcome never varied"
+            "explain (law of total variance); n/a: the outcome never varied; 95% interval: "
+            "from the spread of the per-draw probabilities"
         )
     c = s["concession"]
     q = c["hours_before_deadline"]

@@ -15,6 +15,7 @@ part the shocks and mixed play leave.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -53,6 +54,7 @@ from sim.simulate._runner import (
     paused_gc,
     prepare_books,
 )
+from sim.simulate._summary import Z95
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -221,11 +223,14 @@ def variance_split(
 ) -> dict[str, Any]:
     """The ``uncertainty`` block of a drawn run's summary (``docs/uncertainty.md``).
 
-    For each outcome: the 5-95 % spread of its per-draw probability, and its indicator's
-    variance split by the law of total variance (population variances, paths weighted
-    equally, so the two parts sum to the total exactly). The parameters' part includes the
-    Monte Carlo noise of the per-draw probabilities, about the shocks' part over the paths
-    per draw.
+    For each outcome: a 95 % Monte Carlo interval of its probability from the spread of the
+    per-draw probabilities (draws as independent clusters of paths: the paths of one draw
+    share its parameters, so the binomial interval of ``outcomes`` is too narrow; for a
+    scrambled Sobol' design this one is conservative); the 5-95 % spread of the per-draw
+    probability; and the indicator's variance split by the law of total variance
+    (population variances, paths weighted equally, so the two parts sum to the total
+    exactly). The parameters' part includes the Monte Carlo noise of the per-draw
+    probabilities, about the shocks' part over the paths per draw.
     """
     per_draw = runs.groupby("draw", sort=True)
     sizes = per_draw.size().to_numpy(dtype=float)
@@ -237,7 +242,9 @@ def variance_split(
         between = float(np.dot(weights, (p - mean) ** 2))
         within = float(np.dot(weights, p * (1 - p)))
         total = mean * (1 - mean)
+        half = Z95 * math.sqrt(float(np.var(p, ddof=1)) / len(p)) if len(p) > 1 else 1.0
         outcomes[o.id] = {
+            "ci95": [max(0.0, mean - half), min(1.0, mean + half)],
             "per_draw_q05": float(np.quantile(p, 0.05)),
             "per_draw_q95": float(np.quantile(p, 0.95)),
             "variance": total,
