@@ -197,3 +197,20 @@ def test_a_counterfactual_value_is_not_drawn_away() -> None:
     result = sim.run(scenario, runs=20, rng_seed=0, draws=2)
     assert "us.pressure_scale" not in result.runs
     assert result.manifest["parameters"]["values"]["us.pressure_scale"] == 0.0
+
+
+def test_the_tipping_point_of_the_audience_cost_is_seven_over_085(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Shocks off: the flip is the deadline game's, 7 / 0.85, found to 0.1 % of [5, 11]; the
+    share of the range beyond it is the drawn P(lapse) of the check above."""
+    argv = ["solve", str(GSOMIA), "--tipping", "--json", "--tipping-runs", "10"]
+    pins = ["--set", "pressure.shocks.rate_per_day=0", "--set", "korea.us_cost=3"]
+    pins += ["--set", "us.pressure_scale=1", "--set", "korea.trade_stake=10"]
+    assert main([*argv, *pins]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["parameter"] == "korea.audience_cost"
+    assert abs(row["at"] - TIPPING) <= 1e-3 * 6
+    assert (row["below"], row["above"]) == ("suspension_for_talks", "lapse")
+    assert row["distance"] == pytest.approx((row["at"] - 8.0) / 6)
+    assert (11 - row["at"]) / 6 == pytest.approx(0.4608, abs=1e-3)

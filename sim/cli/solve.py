@@ -14,6 +14,8 @@ from sim.cli.common import add_command, add_set_argument, overrides, stdout
 from sim.deadline import SolveResult, path_records, solve
 from sim.equilibria import METHODS, QRE, RULES, Branch
 from sim.errors import SimError
+from sim.scenario import load
+from sim.simulate import KNIFE_EDGE, drawn_names, tipping_points
 
 __all__ = ["add_parser", "main"]
 
@@ -88,6 +90,18 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--path", action="store_true", help="print the equilibrium path")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument(
+        "--tipping",
+        action="store_true",
+        help="where each drawn parameter flips the modal outcome (docs/uncertainty.md)",
+    )
+    p.add_argument(
+        "--tipping-runs",
+        type=int,
+        default=200,
+        metavar="N",
+        help="paths judging each value for --tipping (default %(default)s)",
+    )
     p.set_defaults(handler=main)
 
 
@@ -101,6 +115,8 @@ def _datetime(text: str) -> datetime:
 def main(args: argparse.Namespace) -> int:
     if args.at is not None and args.at.tzinfo is None:
         raise SimError(f"--at {args.at.isoformat()}: give a timezone, e.g. +09:00")
+    if args.tipping:
+        return _tipping(args)
     result = solve(
         args.scenario,
         at=args.at,
@@ -245,3 +261,39 @@ def _print_path(r: SolveResult) -> None:
     stdout.print(table)
     probs = ", ".join(f"{k} {v:.3f}" for k, v in r.path.outcome_probabilities().items())
     stdout.print(f"outcomes along the path: {probs}")
+
+
+def _tipping(args: argparse.Namespace) -> int:
+    """``--tipping``: the table of :func:`sim.simulate.tipping_points`."""
+    if args.tipping_runs < 1:
+        raise SimError(f"--tipping-runs {args.tipping_runs}: must be at least 1")
+    pins = overrides(args.overrides)
+    scenario = load(args.scenario, pins)
+    names = drawn_names(scenario, list(pins))
+    rows = tipping_points(scenario, names, runs=args.tipping_runs)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    table = Table(title=f"{scenario.meta.name}: tipping points, one parameter at a time")
+    for col in ("parameter", "point", "flips at", "distance", "what flips"):
+        table.add_column(
+            col, justify="right" if col in ("point", "flips at", "distance") else "left"
+        )
+    for r in rows:
+        edge = " knife-edge" if r["distance"] <= KNIFE_EDGE else ""
+        table.add_row(
+            r["parameter"],
+            f"{r['value']:g}",
+            f"{r['at']:.4g}",
+            f"{100 * r['distance']:.1f}%{edge}",
+            r["changes"],
+        )
+    stdout.print(table)
+    flat = [n for n in names if n not in {r["parameter"] for r in rows}]
+    if flat:
+        stdout.print(f"no flip over the declared distribution: {', '.join(flat)}")
+    stdout.print(
+        f"distance: from the point value, as a share of the distribution's support; "
+        f"each value judged by {args.tipping_runs} paths with the same seed"
+    )
+    return 0

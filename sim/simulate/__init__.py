@@ -40,6 +40,7 @@ from sim.simulate._runner import (
 )
 from sim.simulate._simpy import run_each, simulate_each, simulate_path
 from sim.simulate._summary import summarise, wilson
+from sim.simulate._tipping import KNIFE_EDGE, support, tipping_points
 from sim.simulate._uncertain import (
     DEFAULT_DRAWS,
     SAMPLERS,
@@ -55,6 +56,7 @@ __all__ = [
     "CHUNK",
     "DEFAULT_DRAWS",
     "DEFAULT_RUNS",
+    "KNIFE_EDGE",
     "SAMPLERS",
     "Draws",
     "Log",
@@ -91,6 +93,8 @@ __all__ = [
     "simulate_points",
     "simulate_prepared",
     "summarise",
+    "support",
+    "tipping_points",
     "variance_split",
     "wilson",
 ]
