@@ -90,6 +90,11 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--path", action="store_true", help="print the equilibrium path")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_tipping(p)
+    p.set_defaults(handler=main)
+
+
+def _add_tipping(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--tipping",
         action="store_true",
@@ -102,7 +107,6 @@ def add_parser(sub: Any) -> None:
         metavar="N",
         help="paths judging each value for --tipping (default %(default)s)",
     )
-    p.set_defaults(handler=main)
 
 
 def _datetime(text: str) -> datetime:

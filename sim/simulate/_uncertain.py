@@ -54,7 +54,6 @@ from sim.simulate._runner import (
     paused_gc,
     prepare_books,
 )
-from sim.simulate._summary import Z95
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -67,6 +66,8 @@ __all__ = [
     "variance_split",
 ]
 
+#: z for a two-sided 95% interval.
+Z95 = float(stats.norm.ppf(0.975))
 #: Parameter draws per run when none is asked for.
 DEFAULT_DRAWS = 100
 #: The designs of parameter draws: ``sobol`` (scrambled Sobol') and ``lhs`` (Latin hypercube).
