@@ -15,6 +15,7 @@ import sim
 from sim.cli import main
 from sim.scenario import Beta, LogNormal, Triangular, TruncatedNormal, Uniform
 from sim.simulate import draw_blocks, parameter_draws, quantile, simulate_drawn, variance_split
+from sim.simulate._draws import children
 from sim.simulate._uncertain import _group
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +108,8 @@ def test_a_draw_and_its_paths_follow_from_seed_draw_and_path() -> None:
     values = parameter_draws(base, DRAWN, 5, 9, "lhs")
     whole = simulate_drawn(base, DRAWN, values, 50, 9).runs
     for d, block in enumerate(draw_blocks(50, 5)):
-        alone = _group(base, DRAWN, [(d, block, values[d].tolist())], 9, 50).runs
+        seeds = [children(9, 50)[i] for i in block]
+        alone = _group(base, DRAWN, [(d, block, values[d].tolist())], seeds).runs
         rows = whole.iloc[block.start : block.stop].reset_index(drop=True)
         pd.testing.assert_frame_equal(rows, alone, check_exact=True)
     replayed = sim.run(base, runs=50, rng_seed=9, draws=5, sampler="lhs", replay=23).runs

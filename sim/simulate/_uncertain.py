@@ -45,7 +45,6 @@ from sim.simulate._batch import reach
 from sim.simulate._draws import children, draw_paths, generator
 from sim.simulate._eventlog import run_logged
 from sim.simulate._runner import (
-    CHUNK,
     Progress,
     Tables,
     _concat,
@@ -158,17 +157,23 @@ def simulate_drawn(
 ) -> Tables:
     """The paths of every draw (row of ``values``), in order, with the drawn values as columns.
 
-    Draws go to a worker in groups of about :data:`CHUNK` paths; each group's policies are
-    solved together (:func:`prepare_books`), only those its paths reach.
+    Draws go in groups (one in this process; two a worker otherwise); each group's policies
+    are solved together (:func:`prepare_books`), only those its paths reach. A path's rows do
+    not depend on its group.
     """
     blocks = draw_blocks(runs, len(values))
-    groups: list[list[int]] = [[]]
-    for d, block in enumerate(blocks):
-        if groups[-1] and sum(len(blocks[e]) for e in groups[-1]) + len(block) > CHUNK:
-            groups.append([])
-        groups[-1].append(d)
+    seeds = children(rng_seed, runs)
+    size = -(-len(blocks) // (1 if workers <= 1 else 2 * workers))  # draws a group
+    groups = [
+        list(range(start, min(start + size, len(blocks)))) for start in range(0, len(blocks), size)
+    ]
     tasks = [
-        (scenario, list(names), [(d, blocks[d], values[d].tolist()) for d in g], rng_seed, runs)
+        (
+            scenario,
+            list(names),
+            [(d, blocks[d], values[d].tolist()) for d in g],
+            [seeds[i] for d in g for i in blocks[d]],
+        )
         for g in groups
     ]
     parts: list[Tables] = []
@@ -191,16 +196,15 @@ def _group(
     scenario: Scenario,
     names: list[str],
     members: list[tuple[int, range, list[float]]],
-    rng_seed: int,
-    runs: int,
+    seeds: list[np.random.SeedSequence],
 ) -> Tables:
-    """The paths of a group of draws: each draw's game, their policies solved together."""
-    seeds = children(rng_seed, runs)
+    """The paths of a group of draws (``seeds``: their paths', in order): each draw's game,
+    their policies solved together."""
     games = [Game.from_scenario(_at(scenario, names, v)) for _, _, v in members]
-    draws = [
-        draw_paths(game, [generator(seeds[i]) for i in block])
-        for game, (_, block, _) in zip(games, members, strict=True)
-    ]
+    draws, start = [], 0
+    for game, (_, block, _) in zip(games, members, strict=True):
+        draws.append(draw_paths(game, [generator(s) for s in seeds[start : start + len(block)]]))
+        start += len(block)
     books = prepare_books(games, [reach(g, d) for g, d in zip(games, draws, strict=True)])
     runs_tables, events_tables = [], []
     with paused_gc():
