@@ -216,3 +216,17 @@ def test_the_tipping_point_of_the_audience_cost_is_seven_over_085(
     assert (row["below"], row["above"]) == ("suspension_for_talks", "lapse")
     assert row["distance"] == pytest.approx((row["at"] - 8.0) / 6)
     assert (11 - row["at"]) / 6 == pytest.approx(0.4608, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_a_swept_parameter_alone_uses_its_declared_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "s"
+    argv = ["sweep", str(GSOMIA), "--param", "korea.audience_cost", "--runs", "5"]
+    assert main([*argv, "--rng-seed", "1", "--quiet", "--out", str(out)]) == 0
+    results = pd.read_parquet(out / "results.parquet")
+    assert results["korea.audience_cost"].tolist() == np.linspace(0.0, 20.0, 9).tolist()
+    capsys.readouterr()
+    assert main(["sweep", str(GSOMIA), "--param", "no.such", "--quiet"]) == 2
+    assert "--param no.such: is not a parameter" in capsys.readouterr().err

@@ -33,6 +33,7 @@ and write one row per point. Any number --set accepts can be swept by its dotted
   --param NAME=START:STOP:N   N evenly spaced values, both ends included
   --param NAME=V1,V2,...      listed values (grid only)
   --param NAME=START:STOP     a range, for --design lhs, sobol or morris
+  --param NAME                the parameter's declared range (9 grid values on a grid)
 
 designs: grid (every combination), lhs (--samples points of a Latin hypercube),
 sobol (Saltelli sampling, --samples N base points, a power of 2: N*(d+2) points),
@@ -140,7 +141,7 @@ def main(args: argparse.Namespace) -> int:
     if args.resume and args.out is None:
         raise SimError("--resume needs the --out DIR of the interrupted sweep")
     scenario = load(args.scenario, overrides(args.overrides))
-    specs = [parse_param(t) for t in args.params]
+    specs = [parse_param(_declared(t, scenario, args.design)) for t in args.params]
     n_points = len(expand(specs, args.design, args.samples, args.rng_seed))
     out = args.out or Path("sweeps") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
     workers = args.workers or os.cpu_count() or 1
@@ -208,3 +209,20 @@ def _print_sensitivity(indices: pd.DataFrame) -> None:
     for idx, row in wide.iterrows():
         table.add_row(str(idx), *("n/a" if pd.isna(v) else f"{v:.3f}" for v in row))
     stdout.print(table)
+
+
+#: Grid values of a ``--param NAME`` given without a range.
+DECLARED_GRID = 9
+
+
+def _declared(text: str, scenario: Any, design: str) -> str:
+    """``NAME`` alone as ``NAME=LOW:HIGH`` of its declared ``range`` (``:9`` on a grid)."""
+    if "=" in text:
+        return text
+    name = text.strip()
+    parameter = scenario.parameters.get(name)
+    if parameter is None or parameter.range is None:
+        why = "is not a parameter" if parameter is None else "declares no range"
+        raise SimError(f"--param {text}: {why}; give NAME=START:STOP[:N]")
+    low, high = parameter.range
+    return f"{name}={low!r}:{high!r}" + (f":{DECLARED_GRID}" if design == "grid" else "")
