@@ -230,3 +230,12 @@ def test_a_swept_parameter_alone_uses_its_declared_range(
     capsys.readouterr()
     assert main(["sweep", str(GSOMIA), "--param", "no.such", "--quiet"]) == 2
     assert "--param no.such: is not a parameter" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_an_index_that_is_na_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["sweep", str(GSOMIA), "--param", "korea.audience_cost=5:11"]
+    argv += ["--param", "us.pressure_scale=0.5:1.5", "--design", "sobol", "--samples", "4"]
+    assert main([*argv, "--runs", "5", "--out", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "n/a: p_curbs_lifted, p_korea_backs_down: constant over the points" in out

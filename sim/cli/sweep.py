@@ -209,6 +209,10 @@ def _print_sensitivity(indices: pd.DataFrame) -> None:
     for idx, row in wide.iterrows():
         table.add_row(str(idx), *("n/a" if pd.isna(v) else f"{v:.3f}" for v in row))
     stdout.print(table)
+    notes = indices[indices["output"].str.startswith("p_") & (indices["note"] != "")]
+    why = notes.groupby("note", sort=True)["output"].unique()
+    for note, outputs in why.items():
+        stdout.print(f"n/a: {', '.join(outputs)}: {note} over the points (no index to compute)")
 
 
 #: Grid values of a ``--param NAME`` given without a range.
