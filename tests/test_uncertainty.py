@@ -239,3 +239,21 @@ def test_an_index_that_is_na_says_why(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main([*argv, "--runs", "5", "--out", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out
     assert "n/a: p_curbs_lifted, p_korea_backs_down: constant over the points" in out
+
+
+def test_prim_finds_the_box_where_an_outcome_is_likely() -> None:
+    """On a 21 x 21 grid where lapse is certain exactly for a > 8 and b > 1."""
+    from sim.experiments import prim_boxes
+
+    a, b = np.meshgrid(np.linspace(5, 11, 21), np.linspace(0.5, 1.5, 21))
+    inside = (a > 8) & (b > 1)
+    results = pd.DataFrame(
+        {"a": a.ravel(), "b": b.ravel(), "p_lapse": inside.ravel() * 1.0, "p_never": 0.0}
+    )
+    boxes = prim_boxes(results, ["a", "b"])
+    assert boxes["never"] == {"note": "likely at no point"}
+    box = boxes["lapse"]
+    assert box["density"] == 1.0 and box["coverage"] > 0.8
+    assert box["limits"]["a"][0] > 8 and box["limits"]["b"][0] > 1
+    assert box["mass"] == pytest.approx(box["coverage"] * inside.mean())
+    assert box["trajectory"][0]["mass"] == 1.0

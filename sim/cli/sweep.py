@@ -17,7 +17,8 @@ from rich.table import Table
 
 from sim.cli.common import add_command, add_set_argument, overrides, progress_bar, stderr, stdout
 from sim.errors import SimError
-from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, sweep
+from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, prim_boxes, sweep
+from sim.io import write_json
 from sim.report import rebuild_sweep
 from sim.scenario import load
 
@@ -94,6 +95,11 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--samples", type=int, metavar="N", help="size of an lhs/sobol/morris design")
     p.add_argument(
+        "--prim",
+        action="store_true",
+        help="PRIM boxes: where each outcome is likely, into prim.json (needs negsim[discovery])",
+    )
+    p.add_argument(
         "--runs",
         type=int,
         default=DEFAULT_SWEEP_RUNS,
@@ -167,6 +173,8 @@ def main(args: argparse.Namespace) -> int:
         stderr.print(f"negsim: interrupted; rerun with --resume --out {out}")
         return 130
     rebuild_sweep(out, scenario)
+    if args.prim:
+        _prim(results, [s.name for s in specs], out)
     if not args.quiet:
         _print_results(results, [s.name for s in specs], scenario.default_outcome.id, args.design)
         if (out / "sensitivity.parquet").exists():
@@ -196,6 +204,24 @@ def _print_results(results: pd.DataFrame, names: list[str], default: str, design
         cells += [f"{record[n]:g}" for n in names] + [f"{record[c]:.3f}" for c in shown]
         table.add_row(*cells)
     stdout.print(table)
+
+
+def _prim(results: pd.DataFrame, names: list[str], out: Path) -> None:
+    """``--prim``: the boxes into ``prim.json``, one line each."""
+    try:
+        boxes = prim_boxes(results, names)
+    except ImportError:
+        raise SimError("--prim needs the PRIM package: pip install 'negsim[discovery]'") from None
+    write_json(out / "prim.json", boxes)
+    for outcome, box in boxes.items():
+        if box["note"]:
+            stdout.print(f"PRIM {outcome}: no box ({box['note']})")
+            continue
+        limits = ", ".join(f"{n} in [{lo:.4g}, {hi:.4g}]" for n, (lo, hi) in box["limits"].items())
+        stdout.print(
+            f"PRIM {outcome} likely where {limits}: coverage {box['coverage']:.2f}, "
+            f"density {box['density']:.2f}, mass {box['mass']:.2f}"
+        )
 
 
 def _print_sensitivity(indices: pd.DataFrame) -> None:
