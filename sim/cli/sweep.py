@@ -94,11 +94,7 @@ def add_parser(sub: Any) -> None:
         help="default grid; " + "; ".join(f"{d.name}: {d.description}" for d in DESIGNS.values()),
     )
     p.add_argument("--samples", type=int, metavar="N", help="size of an lhs/sobol/morris design")
-    p.add_argument(
-        "--prim",
-        action="store_true",
-        help="PRIM boxes: where each outcome is likely, into prim.json (needs negsim[discovery])",
-    )
+    p.add_argument("--prim", action="store_true", help=PRIM_HELP)
     p.add_argument(
         "--runs",
         type=int,
@@ -240,6 +236,8 @@ def _print_sensitivity(indices: pd.DataFrame) -> None:
     for note, outputs in why.items():
         stdout.print(f"n/a: {', '.join(outputs)}: {note} over the points (no index to compute)")
 
+
+PRIM_HELP = "PRIM boxes: where each outcome is likely, into prim.json (needs negsim[discovery])"
 
 #: Grid values of a ``--param NAME`` given without a range.
 DECLARED_GRID = 9
