@@ -167,8 +167,10 @@ class Command:
     paths: int  # as summary.json reports them
 
 
-def run_command(runs: int, workers: int, rng_seed: int) -> Command:
-    """Run ``negsim run`` (as ``python -m sim run``) into a temporary directory, timed."""
+def run_command(runs: int, workers: int, rng_seed: int, drawn: bool = False) -> Command:
+    """Run ``negsim run`` (as ``python -m sim run``) into a temporary directory, timed: at the
+    point values (``--fixed``), or ``drawn`` over the declared distributions (the default
+    draws)."""
     cores = min(workers, os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="negsim-bench-") as tmp:
         out = Path(tmp) / "run"
@@ -176,6 +178,8 @@ def run_command(runs: int, workers: int, rng_seed: int) -> Command:
         argv += ["--runs", str(runs), "--rng-seed", str(rng_seed), "--out", str(out)]
         if workers > 1:
             argv += ["--workers", str(workers)]
+        if not drawn:
+            argv += ["--fixed"]
         wall, done = timed(
             lambda: subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
         )
@@ -328,7 +332,7 @@ def command_row(command: Command, fixed: Command, sizes: RunSizes) -> Row:
     is the same command with one path (start-up, one pre-solve, writing, the report)."""
     workers = f" --workers {sizes.workers}" if sizes.workers > 1 else ""
     row = _against_target(
-        f"negsim run --runs {sizes.command_runs}{workers}, whole command",
+        f"negsim run --runs {sizes.command_runs}{workers} --fixed, whole command",
         command.wall * command.cores / command.paths,
         command.paths,
         f"{command.wall:.1f} s wall on {command.cores} core(s), start-up, writing and the "
@@ -339,6 +343,28 @@ def command_row(command: Command, fixed: Command, sizes: RunSizes) -> Row:
     details = {"wall_s": command.wall, "cores": command.cores, "argv": command.argv}
     details |= {"runs_1_wall_s": fixed.wall}
     return replace(row, details=details)
+
+
+#: The drawn run may take at most this many times the fixed run's time (issue 14).
+DRAWN_FACTOR = 1.5
+
+
+def drawn_row(drawn: Command, fixed: Command, sizes: RunSizes) -> Row:
+    """The whole ``negsim run``, drawn (its default draws), against the same run ``--fixed``,
+    side by side: the ratio is the fixed run's time over the drawn run's."""
+    return Row(
+        f"negsim run --runs {sizes.command_runs}, drawn (the default draws), whole command",
+        drawn.wall,
+        f"the same --fixed (target: drawn <= {DRAWN_FACTOR:g}x its time)",
+        fixed.wall,
+        ours_items=1,
+        baseline_items=1,
+        check=f"drawn {drawn.wall:.1f} s, fixed {fixed.wall:.1f} s wall",
+        target=1 / DRAWN_FACTOR,
+        unit="s",
+        goal=f"drawn <= {DRAWN_FACTOR:g}x the fixed run",
+        details={"drawn_argv": drawn.argv, "fixed_argv": fixed.argv},
+    )
 
 
 def run_rows(sizes: RunSizes, rng_seed: int, say: Say) -> tuple[list[Row], dict[str, object]]:
@@ -353,10 +379,13 @@ def run_rows(sizes: RunSizes, rng_seed: int, say: Say) -> tuple[list[Row], dict[
     say(f"run: negsim run --runs {sizes.command_runs} (and --runs 1), {sizes.workers} worker(s)")
     command = run_command(sizes.command_runs, sizes.workers, rng_seed)
     fixed = run_command(1, sizes.workers, rng_seed)
+    say(f"run: negsim run --runs {sizes.command_runs}, drawn")
+    drawn = run_command(sizes.command_runs, sizes.workers, rng_seed, drawn=True)
     rows = [
         *steady_rows(steady),
         simulate_row(scenario, sizes, seconds, presolve),
         command_row(command, fixed, sizes),
+        drawn_row(drawn, command, sizes),
     ]
     settings = {"scenario": str(SCENARIO.relative_to(ROOT)), "sizes": sizes.__dict__}
     return rows, {**settings, "rng_seed": rng_seed, "target_paths_per_core": PATHS_PER_CORE_TARGET}

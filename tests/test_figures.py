@@ -101,8 +101,16 @@ def test_building_figures_shows_and_writes_nothing(
     assert all(isinstance(f, go.Figure) for f in figs.values())
 
 
-def test_the_report_has_the_five_figures(gsomia_figs: dict[str, Any]) -> None:
-    assert list(gsomia_figs) == ["timeline", "concession", "outcomes", "stage", "stage_animation"]
+def test_the_report_has_its_figures(gsomia_figs: dict[str, Any]) -> None:
+    assert list(gsomia_figs) == [
+        "timeline",
+        "concession",
+        "outcomes",
+        "per_draw",  # the flagship's run draws its four distributions (issue 14)
+        "tornado",
+        "stage",
+        "stage_animation",
+    ]
 
 
 # ---------------------------------------------------------------- titles, axes, units

@@ -24,7 +24,7 @@ from sim.errors import SimError
 from sim.io import check_output_directory, staged_directory
 from sim.report import write_report
 from sim.scenario import load
-from sim.simulate import DEFAULT_RUNS, RunResult, check_runs, run
+from sim.simulate import DEFAULT_DRAWS, DEFAULT_RUNS, SAMPLERS, RunResult, check_runs, run
 
 __all__ = ["add_parser", "main"]
 
@@ -37,6 +37,11 @@ from the equilibrium; agreements take effect after the implementation delay; oth
 the default outcome happens at the deadline. The model is a SimPy one (sim.simulate);
 the paths of a run advance together, a thousand at a time, and their event log is the
 one the SimPy model writes (tested event for event); --replay runs its path in SimPy.
+
+When the scenario declares parameter distributions, the run draws them: --draws K
+parameter draws (a scrambled, seeded Sobol' or Latin hypercube design), each with its share
+of the --runs paths; the summary splits each outcome's variance between the parameters and
+the shocks (docs/uncertainty.md). --set NAME=VALUE pins a parameter; --fixed draws nothing.
 
 Writes into DIR, as a whole: the files are written into a hidden sibling of DIR, which
 then replaces DIR (an earlier run there is replaced whole; a non-empty directory that is not
@@ -54,6 +59,8 @@ EPILOG = """\
 examples:
   negsim run scenarios/gsomia-2019.toml
   negsim run scenarios/gsomia-2019.toml --runs 20000 --workers 2 --rng-seed 7
+  negsim run scenarios/gsomia-2019.toml --fixed            # the point values, nothing drawn
+  negsim run scenarios/gsomia-2019.toml --draws 200 --sampler lhs
   negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
   negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone in SimPy, same rows
   negsim run scenarios/war-of-attrition-deadline.toml --runs 500 --open   # view the report
@@ -71,6 +78,22 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--rng-seed", type=int, default=0, metavar="S", help="root seed (default 0)")
     add_set_argument(p)
+    p.add_argument(
+        "--draws",
+        type=int,
+        metavar="K",
+        help=f"parameter draws, --runs paths in all (default {DEFAULT_DRAWS} or --runs if "
+        "fewer; docs/uncertainty.md)",
+    )
+    p.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        default="sobol",
+        help="design of the draws: scrambled Sobol' or Latin hypercube (default %(default)s)",
+    )
+    p.add_argument(
+        "--fixed", action="store_true", help="run the point values: draw no distribution"
+    )
     p.add_argument(
         "--workers",
         type=int,
@@ -94,18 +117,25 @@ def main(args: argparse.Namespace) -> int:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
     workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
     check_runs(args.runs, args.rng_seed, workers, args.replay)
+    if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
+        raise SimError(f"--draws {args.draws}: must be in [1, --runs {args.runs}]")
     if args.out is not None:
         check_output_directory(args.out)
-    scenario = load(args.scenario, overrides(args.overrides))
+    pins = overrides(args.overrides)
+    scenario = load(args.scenario, pins)
     total = 1 if args.replay is not None else args.runs
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(
             scenario,
             runs=args.runs,
             rng_seed=args.rng_seed,
+            pinned=list(pins),
             workers=workers,
             replay=args.replay,
             progress=advance,
+            fixed=args.fixed,
+            draws=args.draws,
+            sampler=args.sampler,
         )
     if args.replay is not None:
         _print_replay(result)
@@ -128,16 +158,33 @@ def main(args: argparse.Namespace) -> int:
 
 def _print_summary(result: RunResult) -> None:
     s = result.summary
+    stdout.print(_first_line(result))
     table = Table(title=f"{result.scenario.meta.name}: {s['runs']} paths")
-    for col in ("outcome", "probability", "95% interval", "paths"):
+    split = s.get("uncertainty", {}).get("outcomes")
+    cols = ["outcome", "probability", "95% interval", "paths"]
+    if split:
+        cols += ["per-draw 5-95%", "parameters' share"]
+    for col in cols:
         table.add_column(col, justify="left" if col == "outcome" else "right")
     for oid, o in s["outcomes"].items():
         lo, hi = o["ci95"]
         mark = " (default)" if oid == s["default_outcome"] else ""
-        table.add_row(
-            oid + mark, f"{o['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(o["count"])
-        )
+        if split:  # the paths of a draw share its parameters: the interval by draw
+            lo, hi = split[oid]["ci95"]
+        row = [oid + mark, f"{o['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(o["count"])]
+        if split:
+            u = split[oid]
+            share = u["share_parameters"]
+            row.append(f"[{u['per_draw_q05']:.3f}, {u['per_draw_q95']:.3f}]")
+            row.append("n/a" if share is None else f"{100 * share:.0f}%")
+        table.add_row(*row)
     stdout.print(table)
+    if split:
+        stdout.print(
+            "parameters' share: of the outcome's variance, the part the drawn parameters "
+            "explain (law of total variance); n/a: the outcome never varied; 95% interval: "
+            "from the spread of the per-draw probabilities"
+        )
     c = s["concession"]
     q = c["hours_before_deadline"]
     if q["median"] is not None:
@@ -171,6 +218,19 @@ def _to_the_second(when: Any) -> str:
     """An event's time to the nearest second (hours since the start carry float noise:
     ``22:43:19.999999999`` is ``22:43:20``)."""
     return str(pd.Timestamp(when).round("s"))
+
+
+def _first_line(result: RunResult) -> str:
+    """What the run drew, or that it drew nothing."""
+    u = result.manifest["parameters"].get("uncertainty")
+    if u is None:
+        return "point values: the scenario declares no parameter distributions"
+    if u["mode"] == "fixed":
+        return "fixed: the point values; declared distributions not drawn (--fixed or --set)"
+    return (
+        f"drawn: {u['draws']} {u['sampler']} draws of {', '.join(u['drawn'])}, "
+        f"{result.summary['runs']} paths in all (--fixed for the point values)"
+    )
 
 
 def _print_replay(result: RunResult) -> None:

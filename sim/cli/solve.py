@@ -16,6 +16,8 @@ from sim.deadline import SolveResult, path_records, solve
 from sim.equilibria import METHODS, QRE, RULES, Branch
 from sim.errors import SimError
 from sim.io import write_text
+from sim.scenario import load
+from sim.simulate import KNIFE_EDGE, drawn_names, tipping_points
 
 __all__ = ["add_parser", "main"]
 
@@ -98,7 +100,23 @@ def add_parser(sub: Any) -> None:
         "pygambit.read_nfg)",
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_tipping(p)
     p.set_defaults(handler=main)
+
+
+def _add_tipping(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tipping",
+        action="store_true",
+        help="where each drawn parameter flips the modal outcome (docs/uncertainty.md)",
+    )
+    p.add_argument(
+        "--tipping-runs",
+        type=int,
+        default=200,
+        metavar="N",
+        help="paths judging each value for --tipping (default %(default)s)",
+    )
 
 
 def _datetime(text: str) -> datetime:
@@ -111,6 +129,8 @@ def _datetime(text: str) -> datetime:
 def main(args: argparse.Namespace) -> int:
     if args.at is not None and args.at.tzinfo is None:
         raise SimError(f"--at {args.at.isoformat()}: give a timezone, e.g. +09:00")
+    if args.tipping:
+        return _tipping(args)
     result = solve(
         args.scenario,
         at=args.at,
@@ -279,3 +299,39 @@ def _pressure_note(r: SolveResult) -> str:
             "points arrive)"
         )
     return "pressure: as scheduled, the dated points foreseen (the scenario's forecast)"
+
+
+def _tipping(args: argparse.Namespace) -> int:
+    """``--tipping``: the table of :func:`sim.simulate.tipping_points`."""
+    if args.tipping_runs < 1:
+        raise SimError(f"--tipping-runs {args.tipping_runs}: must be at least 1")
+    pins = overrides(args.overrides)
+    scenario = load(args.scenario, pins)
+    names = drawn_names(scenario, list(pins))
+    rows = tipping_points(scenario, names, runs=args.tipping_runs)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    table = Table(title=f"{scenario.meta.name}: tipping points, one parameter at a time")
+    for col in ("parameter", "point", "flips at", "distance", "what flips"):
+        table.add_column(
+            col, justify="right" if col in ("point", "flips at", "distance") else "left"
+        )
+    for r in rows:
+        edge = " knife-edge" if r["distance"] <= KNIFE_EDGE else ""
+        table.add_row(
+            r["parameter"],
+            f"{r['value']:g}",
+            f"{r['at']:.4g}",
+            f"{100 * r['distance']:.1f}%{edge}",
+            r["changes"],
+        )
+    stdout.print(table)
+    flat = [n for n in names if n not in {r["parameter"] for r in rows}]
+    if flat:
+        stdout.print(f"no flip over the declared distribution: {', '.join(flat)}")
+    stdout.print(
+        f"distance: from the point value, as a share of the distribution's support; "
+        f"each value judged by {args.tipping_runs} paths with the same seed"
+    )
+    return 0

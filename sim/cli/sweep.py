@@ -25,8 +25,8 @@ from sim.cli.common import (
     stdout,
 )
 from sim.errors import SimError
-from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, sweep
-from sim.io import check_output_directory
+from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, prim_boxes, sweep
+from sim.io import check_output_directory, write_json
 from sim.report import rebuild_sweep
 from sim.scenario import load
 
@@ -42,6 +42,7 @@ and write one row per point. Any number --set accepts can be swept by its dotted
   --param NAME=START:STOP:N   N evenly spaced values, both ends included
   --param NAME=V1,V2,...      listed values (grid only)
   --param NAME=START:STOP     a range, for --design lhs, sobol or morris
+  --param NAME                the parameter's declared range (9 grid values on a grid)
 
 designs: grid (every combination), lhs (--samples points of a Latin hypercube),
 sobol (Saltelli sampling, --samples N base points, a power of 2: N*(d+2) points),
@@ -102,6 +103,7 @@ def add_parser(sub: Any) -> None:
         help="default grid; " + "; ".join(f"{d.name}: {d.description}" for d in DESIGNS.values()),
     )
     p.add_argument("--samples", type=int, metavar="N", help="size of an lhs/sobol/morris design")
+    p.add_argument("--prim", action="store_true", help=PRIM_HELP)
     p.add_argument(
         "--runs",
         type=int,
@@ -152,7 +154,7 @@ def main(args: argparse.Namespace) -> int:
     if args.out is not None and not args.resume:
         check_output_directory(args.out)
     scenario = load(args.scenario, overrides(args.overrides))
-    specs = [parse_param(t) for t in args.params]
+    specs = [parse_param(_declared(t, scenario, args.design)) for t in args.params]
     n_points = len(expand(specs, args.design, args.samples, args.rng_seed))
     out = args.out or Path("sweeps") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
     workers = args.workers or os.cpu_count() or 1
@@ -178,6 +180,8 @@ def main(args: argparse.Namespace) -> int:
         stderr.print(f"negsim: interrupted; rerun with --resume --out {out}")
         return 130
     rebuild_sweep(out, scenario)
+    if args.prim:
+        _prim(results, [s.name for s in specs], out)
     if not args.quiet:
         _print_results(results, [s.name for s in specs], scenario.default_outcome.id, args.design)
         if (out / "sensitivity.parquet").exists():
@@ -222,6 +226,24 @@ def _print_grid(results: pd.DataFrame, names: list[str], column: str) -> None:
     stdout.print(table)
 
 
+def _prim(results: pd.DataFrame, names: list[str], out: Path) -> None:
+    """``--prim``: the boxes into ``prim.json``, one line each."""
+    try:
+        boxes = prim_boxes(results, names)
+    except ImportError:
+        raise SimError("--prim needs the PRIM package: pip install 'negsim[discovery]'") from None
+    write_json(out / "prim.json", boxes)
+    for outcome, box in boxes.items():
+        if box["note"]:
+            stdout.print(f"PRIM {outcome}: no box ({box['note']})")
+            continue
+        limits = ", ".join(f"{n} in [{lo:.4g}, {hi:.4g}]" for n, (lo, hi) in box["limits"].items())
+        stdout.print(
+            f"PRIM {outcome} likely where {limits}: coverage {box['coverage']:.2f}, "
+            f"density {box['density']:.2f}, mass {box['mass']:.2f}"
+        )
+
+
 def _print_sensitivity(indices: pd.DataFrame) -> None:
     value = "ST" if "ST" in indices.columns else "mu_star"
     wide = indices[indices["output"].str.startswith("p_")]
@@ -233,3 +255,26 @@ def _print_sensitivity(indices: pd.DataFrame) -> None:
     for idx, row in wide.iterrows():
         table.add_row(str(idx), *("n/a" if pd.isna(v) else f"{v:.3f}" for v in row))
     stdout.print(table)
+    notes = indices[indices["output"].str.startswith("p_") & (indices["note"] != "")]
+    why = notes.groupby("note", sort=True)["output"].unique()
+    for note, outputs in why.items():
+        stdout.print(f"n/a: {', '.join(outputs)}: {note} over the points (no index to compute)")
+
+
+PRIM_HELP = "PRIM boxes: where each outcome is likely, into prim.json (needs negsim[discovery])"
+
+#: Grid values of a ``--param NAME`` given without a range.
+DECLARED_GRID = 9
+
+
+def _declared(text: str, scenario: Any, design: str) -> str:
+    """``NAME`` alone as ``NAME=LOW:HIGH`` of its declared ``range`` (``:9`` on a grid)."""
+    if "=" in text:
+        return text
+    name = text.strip()
+    parameter = scenario.parameters.get(name)
+    if parameter is None or parameter.range is None:
+        why = "is not a parameter" if parameter is None else "declares no range"
+        raise SimError(f"--param {text}: {why}; give NAME=START:STOP[:N]")
+    low, high = parameter.range
+    return f"{name}={low!r}:{high!r}" + (f":{DECLARED_GRID}" if design == "grid" else "")

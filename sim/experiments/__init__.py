@@ -21,6 +21,7 @@ from sim.experiments._designs import (
     parse_param,
     problem,
 )
+from sim.experiments._discovery import PRIM_THRESHOLD, prim_boxes
 from sim.experiments._executors import map_chunks
 from sim.experiments._sensitivity import COLUMNS, analyze, outputs_of
 from sim.experiments._store import MANIFEST, PARTS, RESULTS, SENSITIVITY, SweepStore
@@ -43,6 +44,7 @@ __all__ = [
     "MAX_CHUNK",
     "MORRIS_LEVELS",
     "PARTS",
+    "PRIM_THRESHOLD",
     "RESULTS",
     "SENSITIVITY",
     "TEXT_COLUMNS",
@@ -56,6 +58,7 @@ __all__ = [
     "parse_param",
     "point_seeds",
     "point_summary",
+    "prim_boxes",
     "problem",
     "sweep",
 ]

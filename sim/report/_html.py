@@ -46,6 +46,14 @@ CAPTIONS = {
     "to the QRE the paths play (circles) at the scenario's precision. The dotted lines are the "
     "selected Nash equilibrium; as the precision grows the branch approaches a Nash "
     "equilibrium.",
+    "per_draw": "Each parameter draw's share of paths ending in each outcome (one dot a draw; "
+    "the box is the middle half and the whiskers the spread), and the drawn probability with "
+    "its 95% Monte Carlo interval by draw (black). Dots at 0 and 1 mean the parameters, not "
+    "the shocks, decide the outcome.",
+    "tornado": "The outcome's probability over the draws in the lowest and in the highest "
+    "third of each drawn parameter (the others drawn too); the dotted line is the drawn "
+    "probability. The parameters with the widest swing are on top. Tipping points one "
+    "parameter at a time: negsim solve --tipping (docs/uncertainty.md).",
     "comparison": "Left: each outcome's probability in each run, with 95% intervals. Right: "
     "when agreements were reached (median, quartiles and the 5 to 95% range of hours before "
     "the deadline, log scale); stars mark what was observed.",
@@ -59,6 +67,8 @@ TITLES = {
     "stage_animation": "The stage game toward the deadline",
     "qre_branch": "The logit QRE's principal branch",
     "comparison": "Outcomes and timing side by side",
+    "per_draw": "Parameter uncertainty: outcomes draw by draw",
+    "tornado": "Which parameters move the outcome",
 }
 
 STYLE = """

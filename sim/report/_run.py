@@ -41,6 +41,9 @@ def build_figures(data: ReportData) -> dict[str, Any]:
         "concession": F.concession_times(info, data.runs, data.summary),
         "outcomes": F.outcome_probabilities(info, data.summary),
     }
+    if "uncertainty" in data.summary and "draw" in data.runs:
+        figs["per_draw"] = F.per_draw_probabilities(info, data.summary, data.runs)
+        figs["tornado"] = F.tornado(info, data.summary, data.runs)
     if data.stages:
         chosen = _chosen_stage(data)
         figs["stage"] = F.stage_game(info, chosen)
@@ -64,7 +67,19 @@ def _summary_html(info: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
         name = swatch + esc(o["name"]) + (" <i>(default)</i>" if o.get("default") else "")
         lo, hi = s["ci95"]
         rows.append([name, f"{s['probability']:.3f}", f"[{lo:.3f}, {hi:.3f}]", str(s["count"])])
-    table = html_table(["outcome", "probability", "95% interval", "paths"], rows, {1, 2, 3})
+    heads = ["outcome", "probability", "95% interval", "paths"]
+    split = summary.get("uncertainty", {}).get("outcomes")
+    if split:
+        heads = [*heads, "95% interval by draw", "per-draw 5 to 95%", "parameters' share"]
+        for row, o in zip(rows, info["outcomes"], strict=True):
+            u = split[o["id"]]
+            share = u["share_parameters"]
+            row += [
+                f"[{u['ci95'][0]:.3f}, {u['ci95'][1]:.3f}]",
+                f"[{u['per_draw_q05']:.3f}, {u['per_draw_q95']:.3f}]",
+                "n/a (never varied)" if share is None else f"{share:.0%}",
+            ]
+    table = _drawn_line(summary) + html_table(heads, rows, set(range(1, len(heads))))
     c = summary["concession"]
     q = c["hours_before_deadline"]
     names = {p["id"]: p["name"] for p in info["players"]}
@@ -83,6 +98,19 @@ def _summary_html(info: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
         f"5% of the window.</p><p>First to play a concession action ({counted}; whether "
         f"or not it ended the standoff): {movers}.</p>"
         f"<p>Expected payoffs: {payoffs}.</p>"
+    )
+
+
+def _drawn_line(summary: Mapping[str, Any]) -> str:
+    u = summary.get("uncertainty")
+    if u is None:
+        return ""
+    names = ", ".join(f"<code>{esc(n)}</code>" for n in u["parameters"])
+    return (
+        f"<p><b>Drawn:</b> {u['draws']} {esc(u['sampler'])} draws of {names}, each with its "
+        "share of the paths; the binomial interval counts paths as independent, the interval "
+        "by draw does not. The parameters' share is the part of the outcome's variance the "
+        "draws explain (law of total variance); the rest is the shocks'.</p>"
     )
 
 

@@ -24,6 +24,7 @@ from sim.scenario._project import allow_roots
 from sim.scenario._rules import evidence_items
 from sim.scenario._schema import (
     SCHEMA_VERSION,
+    Beta,
     Distribution,
     EquilibriumConfig,
     Evidence,
@@ -43,11 +44,13 @@ from sim.scenario._schema import (
     Schedule,
     Shocks,
     Triangular,
+    TruncatedNormal,
     Uniform,
 )
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Beta",
     "Distribution",
     "EquilibriumConfig",
     "Evidence",
@@ -67,6 +70,7 @@ __all__ = [
     "Schedule",
     "Shocks",
     "Triangular",
+    "TruncatedNormal",
     "Uniform",
     "allow_roots",
     "bundled_scenarios",

@@ -73,6 +73,9 @@ def _inherit(
     A base must lie inside the project (``roots``) and be a scenario (with a
     ``schema_version``); its problems are reported under the file given, key ``base``,
     without its values (a file that is not a scenario must not be echoed).
+
+    A parameter whose ``value`` the document sets without a ``distribution`` loses the one it
+    inherits: a counterfactual's value is not drawn away.
     """
     base = document.pop("base", None)
     if base is None:
@@ -103,7 +106,13 @@ def _inherit(
             for p in exc.problems
         ]
         raise ScenarioError(path, problems) from None
-    return _merge(parent, document)
+    merged = _merge(parent, document)
+    for name, table in (document.get("parameters") or {}).items():  # a value set is not drawn
+        if isinstance(table, dict) and "value" in table and "distribution" not in table:
+            inherited = merged["parameters"].get(name)
+            if isinstance(inherited, dict):
+                inherited.pop("distribution", None)
+    return merged
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

@@ -15,10 +15,12 @@ from sim.equilibria import RULES
 from sim.errors import Problem
 from sim.scenario._evidence import quote_in_seed, resolve_seed
 from sim.scenario._schema import (
+    Beta,
     Evidence,
     LogNormal,
     Scenario,
     Triangular,
+    TruncatedNormal,
     Uniform,
 )
 from sim.scenario._strict import MAX_EPOCHS, YEARS
@@ -203,8 +205,8 @@ def _distribution(key: str, d: object) -> Iterator[Problem]:
     if isinstance(d, LogNormal) and d.sigma > MAX_LOG_SIGMA:
         rule = f"lognormal sigma must not exceed {MAX_LOG_SIGMA:g} (draws would overflow)"
         yield Problem(f"{key}.sigma", rule, d.sigma)
-    if isinstance(d, Uniform) and not d.low < d.high:
-        yield Problem(key, "uniform needs low < high", [d.low, d.high])
+    if isinstance(d, Uniform | TruncatedNormal | Beta) and not d.low < d.high:
+        yield Problem(key, f"{d.kind} needs low < high", [d.low, d.high])
     if isinstance(d, Triangular) and not (d.low <= d.mode <= d.high and d.low < d.high):
         got = [d.low, d.mode, d.high]
         yield Problem(key, "triangular needs low <= mode <= high and low < high", got)

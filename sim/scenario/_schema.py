@@ -34,6 +34,7 @@ from sim.scenario._strict import version as _version
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Beta",
     "Distribution",
     "EquilibriumConfig",
     "Evidence",
@@ -53,6 +54,7 @@ __all__ = [
     "Schedule",
     "Shocks",
     "Triangular",
+    "TruncatedNormal",
     "Uniform",
 ]
 
@@ -166,8 +168,29 @@ class Exponential(Frozen):
     mean: Annotated[Finite, Field(gt=0)]
 
 
+class TruncatedNormal(Frozen):
+    """A normal of ``mean`` and ``sd`` cut to ``[low, high]``."""
+
+    kind: Literal["truncated_normal"]
+    mean: Finite
+    sd: Annotated[Finite, Field(gt=0)]
+    low: Finite
+    high: Finite
+
+
+class Beta(Frozen):
+    """A beta of shapes ``a`` and ``b``, stretched from [0, 1] to ``[low, high]``."""
+
+    kind: Literal["beta"]
+    a: Annotated[Finite, Field(gt=0)]
+    b: Annotated[Finite, Field(gt=0)]
+    low: Finite = 0.0
+    high: Finite = 1.0
+
+
 Distribution = Annotated[
-    Uniform | Normal | LogNormal | Triangular | Exponential, Field(discriminator="kind")
+    Uniform | Normal | LogNormal | Triangular | Exponential | TruncatedNormal | Beta,
+    Field(discriminator="kind"),
 ]
 
 

@@ -7,6 +7,7 @@ the summary.
 - :mod:`._batch`: the array engine, many paths epoch by epoch with the same numbers;
 - :mod:`._eventlog`: the event log of paths run together, as the SimPy model writes it;
 - :mod:`._runner`: chunks, workers, the pre-solved policies, the tables;
+- :mod:`._uncertain`: the nested Monte Carlo over declared parameter distributions;
 - :mod:`._summary` and :mod:`._result`: ``summary.json`` and ``sim.run``.
 
 >>> import sim
@@ -39,10 +40,24 @@ from sim.simulate._runner import (
 )
 from sim.simulate._simpy import run_each, simulate_each, simulate_path
 from sim.simulate._summary import summarise, wilson
+from sim.simulate._tipping import KNIFE_EDGE, support, tipping_points
+from sim.simulate._uncertain import (
+    DEFAULT_DRAWS,
+    SAMPLERS,
+    draw_blocks,
+    drawn_names,
+    parameter_draws,
+    quantile,
+    simulate_drawn,
+    variance_split,
+)
 
 __all__ = [
     "CHUNK",
+    "DEFAULT_DRAWS",
     "DEFAULT_RUNS",
+    "KNIFE_EDGE",
+    "SAMPLERS",
     "Draws",
     "Log",
     "PathArrays",
@@ -51,14 +66,18 @@ __all__ = [
     "Tables",
     "check_runs",
     "clock_times",
+    "draw_blocks",
     "draw_paths",
     "draw_shocks",
+    "drawn_names",
     "first_mover",
+    "parameter_draws",
     "path_generator",
     "path_generators",
     "path_log",
     "paused_gc",
     "prepare_books",
+    "quantile",
     "reach",
     "run",
     "run_each",
@@ -67,11 +86,15 @@ __all__ = [
     "run_steps",
     "sample",
     "simulate",
+    "simulate_drawn",
     "simulate_each",
     "simulate_path",
     "simulate_paths",
     "simulate_points",
     "simulate_prepared",
     "summarise",
+    "support",
+    "tipping_points",
+    "variance_split",
     "wilson",
 ]

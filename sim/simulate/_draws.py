@@ -13,10 +13,20 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import stats
 
 from sim.deadline import Game
 from sim.model import HOURS_PER_DAY, PressureModel
-from sim.scenario import Distribution, Exponential, LogNormal, Normal, Triangular, Uniform
+from sim.scenario import (
+    Beta,
+    Distribution,
+    Exponential,
+    LogNormal,
+    Normal,
+    Triangular,
+    TruncatedNormal,
+    Uniform,
+)
 
 __all__ = [
     "Draws",
@@ -101,4 +111,10 @@ def sample(dist: Distribution, n: int, rng: np.random.Generator) -> FloatArray:
         return rng.lognormal(np.log(dist.median), dist.sigma, size=n)
     if isinstance(dist, Triangular):
         return rng.triangular(dist.low, dist.mode, dist.high, size=n)
+    if isinstance(dist, Beta):
+        return dist.low + (dist.high - dist.low) * rng.beta(dist.a, dist.b, size=n)
+    if isinstance(dist, TruncatedNormal):
+        a, b = (dist.low - dist.mean) / dist.sd, (dist.high - dist.mean) / dist.sd
+        frozen = stats.truncnorm(a, b, loc=dist.mean, scale=dist.sd)
+        return np.asarray(frozen.rvs(size=n, random_state=rng), dtype=np.float64)
     raise TypeError(f"unknown distribution {dist!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import importlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -12,10 +12,19 @@ from typing import Any
 
 import pandas as pd
 
+from sim.errors import ArgumentError
 from sim.io import manifest, write_json, write_parquet
 from sim.scenario import Scenario, load, with_overrides
-from sim.simulate._runner import Progress, check_runs, simulate
+from sim.simulate._runner import Progress, Tables, check_runs, simulate
 from sim.simulate._summary import summarise
+from sim.simulate._uncertain import (
+    DEFAULT_DRAWS,
+    draw_blocks,
+    drawn_names,
+    parameter_draws,
+    simulate_drawn,
+    variance_split,
+)
 
 __all__ = ["DEFAULT_RUNS", "RunResult", "run"]
 
@@ -115,26 +124,44 @@ def run(
     workers: int = 1,
     replay: int | None = None,
     progress: Progress | None = None,
+    *,
+    fixed: bool = False,
+    draws: int | None = None,
+    sampler: str = "sobol",
+    pinned: Sequence[str] = (),
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
+
+    When the scenario declares parameter distributions, the run is a nested Monte Carlo
+    (``docs/uncertainty.md``): ``draws`` parameter draws, each with its share of the paths;
+    ``fixed=True`` runs the point values instead.
 
     Parameters
     ----------
     scenario:
         A scenario, or the path of a scenario file.
     runs, rng_seed:
-        How many paths, and the root of their random streams.
+        How many paths in all, and the root of their random streams.
     overrides:
-        Values to change first, by dotted name (``{"us.pressure_scale": 0.5}``).
+        Values to change first, by dotted name (``{"us.pressure_scale": 0.5}``); a parameter
+        named here is pinned (not drawn).
     workers:
         Processes to use; results do not depend on it.
     replay:
         Simulate only path ``replay`` of the ``runs`` (its rows are the same as in the full run).
+    fixed:
+        Run the point values, drawing nothing.
+    draws, sampler:
+        How many parameter draws (default :data:`DEFAULT_DRAWS`, at most ``runs``), from a
+        scrambled Sobol' (``"sobol"``) or Latin hypercube
+        (``"lhs"``) design seeded by ``rng_seed``.
+    pinned:
+        More parameters not to draw (``negsim run`` pins those its ``--set`` changed).
 
     Examples
     --------
     >>> import sim
-    >>> result = sim.run("scenarios/gsomia-2019.toml", runs=200, rng_seed=1)
+    >>> result = sim.run("scenarios/gsomia-2019.toml", runs=200, rng_seed=1, fixed=True)
     >>> sorted(result.summary["outcomes"])
     ['curbs_lifted', 'korea_backs_down', 'lapse', 'suspension_for_talks']
     >>> len(result.runs)
@@ -145,12 +172,43 @@ def run(
         scenario = load(scenario)
     if overrides:
         scenario = with_overrides(scenario, overrides)
-    tables = simulate(scenario, runs, rng_seed, workers, replay, progress)
-    extra = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
+    names = [] if fixed else drawn_names(scenario, [*(overrides or {}), *pinned])
+    extra: dict[str, Any] = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
+    if drawn_names(scenario):
+        extra["uncertainty"] = {"mode": "drawn" if names else "fixed", "drawn": names}
+    if not names:
+        tables = simulate(scenario, runs, rng_seed, workers, replay, progress)
+        summary = summarise(scenario, tables.runs)
+    else:
+        if draws is None:
+            draws = min(DEFAULT_DRAWS, runs)
+        if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= runs:
+            raise ArgumentError("draws", draws, f"must be an integer in [1, runs = {runs}]")
+        values = parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
+        extra["uncertainty"].update(draws=draws, sampler=sampler)
+        if replay is not None:
+            tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay)
+        else:
+            tables = simulate_drawn(scenario, names, values, runs, rng_seed, workers, progress)
+        summary = summarise(scenario, tables.runs)
+        summary["uncertainty"] = variance_split(scenario, tables.runs, names, sampler)
     return RunResult(
         scenario=scenario,
-        summary=summarise(scenario, tables.runs),
+        summary=summary,
         runs=tables.runs,
         events=tables.events,
         manifest=manifest(scenario, rng_seed, "run", extra),
     )
+
+
+def _replay_drawn(
+    scenario: Scenario, names: list[str], values: Any, runs: int, rng_seed: int, replay: int
+) -> Tables:
+    """Path ``replay`` alone in SimPy, at the values of its draw."""
+    draw = next(d for d, b in enumerate(draw_blocks(runs, len(values))) if replay in b)
+    at = with_overrides(scenario, dict(zip(names, values[draw].tolist(), strict=True)))
+    tables = simulate(at, runs, rng_seed, 1, replay)
+    tables.runs.insert(1, "draw", [draw])
+    for j, name in enumerate(names):
+        tables.runs[name] = [float(values[draw, j])]
+    return tables

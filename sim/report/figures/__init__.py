@@ -4,7 +4,8 @@ This package reads results only. It imports plotly, numpy and pandas, never the 
 (:mod:`sim.report` gathers the data from a run and calls these functions). No function here
 shows a figure or writes a file. One module per figure family: :mod:`._timeline`,
 :mod:`._outcomes` (concession timing and outcome probabilities), :mod:`._stage`,
-:mod:`._compare`, :mod:`._sweep`, with the shared style in :mod:`._style`.
+:mod:`._compare`, :mod:`._sweep`, :mod:`._uncertainty` (a drawn run), with the shared
+style in :mod:`._style`.
 
 The data it takes:
 
@@ -44,6 +45,7 @@ from sim.report.figures._sweep import (
     sobol_bars,
 )
 from sim.report.figures._timeline import concession_hours, sample_runs, timeline
+from sim.report.figures._uncertainty import per_draw_probabilities, tornado
 
 __all__ = [
     "OKABE_ITO",
@@ -55,6 +57,7 @@ __all__ = [
     "escape",
     "outcome_probabilities",
     "parallel_coordinates",
+    "per_draw_probabilities",
     "probability_curves",
     "probability_heatmaps",
     "qre_branch",
@@ -63,4 +66,5 @@ __all__ = [
     "stage_animation",
     "stage_game",
     "timeline",
+    "tornado",
 ]
