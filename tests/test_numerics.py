@@ -396,6 +396,13 @@ def test_the_flagship_times_1e9_gives_the_flagships_summary(tmp_path: Path) -> N
     plain = _run(_scaled_flagship(tmp_path / "plain.toml", 1.0), tmp_path / "plain")
     big = _run(_scaled_flagship(tmp_path / "big.toml", 1e9), tmp_path / "big")
     payoffs = big.pop("expected_payoffs"), plain.pop("expected_payoffs")
+    # The flagship draws its declared distributions (issue 14); the scaled ones are 1e9 times
+    # as wide for the utility parameters, and the same unit draws give the same outcomes.
+    drawn = big["uncertainty"].pop("parameters"), plain["uncertainty"].pop("parameters")
+    assert drawn[0]["korea.trade_stake"]["high"] == pytest.approx(
+        drawn[1]["korea.trade_stake"]["high"] * 1e9
+    )
+    assert drawn[0]["us.pressure_scale"] == drawn[1]["us.pressure_scale"]
     assert big == plain
     for player, value in payoffs[1].items():
         assert payoffs[0][player] == pytest.approx(value * 1e9, rel=1e-9)
