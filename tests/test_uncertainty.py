@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -174,6 +175,13 @@ def _copy(tmp_path: Path, text: str) -> Path:
     seeds = (ROOT / "seeds").as_posix()
     path.write_text(text.replace('seeds_dir = "../seeds"', f'seeds_dir = "{seeds}"'))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _repository_seeds() -> Iterator[None]:
+    """The copies in tmp_path cite the repository's seeds, outside their project (#21)."""
+    with sim.scenario.allow_roots([ROOT / "seeds"]):
+        yield
 
 
 def test_the_cli_says_it_drew_in_its_first_line(

@@ -159,6 +159,34 @@ def main(args: argparse.Namespace) -> int:
 def _print_summary(result: RunResult) -> None:
     s = result.summary
     stdout.print(_first_line(result))
+    _print_outcomes(result)
+    c = s["concession"]
+    q = c["hours_before_deadline"]
+    if q["median"] is not None:
+        stdout.print(
+            f"concession: median {q['median']:.1f} h before the deadline "
+            f"(q05 {q['q05']:.1f}, q95 {q['q95']:.1f}); "
+            f"{100 * c['share_in_last_5pct']:.1f}% in the last 5% of the window"
+        )
+    movers = ", ".join(f"{k} {v:.3f}" for k, v in s["first_mover"].items())
+    counted = "; ".join(f"{p.id}: {', '.join(p.concessions)}" for p in result.scenario.players)
+    stdout.print(
+        f"first to play a concession action ({counted}; whether or not it ended the "
+        f"standoff): {movers}",
+        markup=False,
+    )
+    if "observed" in s:
+        o = s["observed"]
+        pct = "n/a" if o["timing_percentile"] is None else f"{o['timing_percentile']:.1f}"
+        stdout.print(
+            f"observed: {o['outcome']} {o['hours_before_deadline']:.1f} h before the deadline; "
+            f"model probability {o['probability']:.3f}, timing percentile {pct}"
+        )
+
+
+def _print_outcomes(result: RunResult) -> None:
+    """The outcome table; with drawn parameters, the intervals by draw and the variance split."""
+    s = result.summary
     table = Table(title=f"{result.scenario.meta.name}: {s['runs']} paths")
     split = s.get("uncertainty", {}).get("outcomes")
     cols = ["outcome", "probability", "95% interval", "paths"]
@@ -184,28 +212,6 @@ def _print_summary(result: RunResult) -> None:
             "parameters' share: of the outcome's variance, the part the drawn parameters "
             "explain (law of total variance); n/a: the outcome never varied; 95% interval: "
             "from the spread of the per-draw probabilities"
-        )
-    c = s["concession"]
-    q = c["hours_before_deadline"]
-    if q["median"] is not None:
-        stdout.print(
-            f"concession: median {q['median']:.1f} h before the deadline "
-            f"(q05 {q['q05']:.1f}, q95 {q['q95']:.1f}); "
-            f"{100 * c['share_in_last_5pct']:.1f}% in the last 5% of the window"
-        )
-    movers = ", ".join(f"{k} {v:.3f}" for k, v in s["first_mover"].items())
-    counted = "; ".join(f"{p.id}: {', '.join(p.concessions)}" for p in result.scenario.players)
-    stdout.print(
-        f"first to play a concession action ({counted}; whether or not it ended the "
-        f"standoff): {movers}",
-        markup=False,
-    )
-    if "observed" in s:
-        o = s["observed"]
-        pct = "n/a" if o["timing_percentile"] is None else f"{o['timing_percentile']:.1f}"
-        stdout.print(
-            f"observed: {o['outcome']} {o['hours_before_deadline']:.1f} h before the deadline; "
-            f"model probability {o['probability']:.3f}, timing percentile {pct}"
         )
 
 

@@ -1,14 +1,13 @@
 """The scenario schema: frozen, validated objects built from a parsed TOML document.
 
-Pydantic models only. Field-level rules live here (types, unknown keys, finite numbers,
-ranges, the registered solver methods and selection rules). Rules that relate fields to each
-other (shapes, references, dates, evidence) live in :mod:`._rules`, so that every problem in
-a file can be reported at once. See ``docs/scenario-format.md``.
+Pydantic models only. Field-level rules live here (types, unknown keys, finite numbers, ranges,
+the registered solver methods and selection rules). Rules relating fields to each other (shapes,
+references, dates, evidence) live in :mod:`._rules`, so that every problem in a file is reported
+at once (``docs/scenario-format.md``); the reprs in :mod:`._repr`.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,11 +24,14 @@ from pydantic import (
 )
 
 from sim.equilibria import METHODS, RULES
+from sim.scenario._repr import html_repr, text_repr
 from sim.scenario._strict import SCHEMA_VERSION
 from sim.scenario._strict import boolean as _boolean
 from sim.scenario._strict import epochs as _epochs
 from sim.scenario._strict import finite as _finite
+from sim.scenario._strict import matrix as _matrix
 from sim.scenario._strict import moment as _moment
+from sim.scenario._strict import number_or_ref as _number_or_ref
 from sim.scenario._strict import version as _version
 
 __all__ = [
@@ -69,27 +71,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OneLine = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\n]*$")
 ]
-
-
-def _number_or_ref(value: Any) -> float | str:
-    if isinstance(value, str):
-        if not value or not all(part.isidentifier() for part in value.split(".")):
-            raise ValueError("must be a number or the dotted name of a parameter")
-        return value
-    return _finite(value)
-
-
-def _matrix(value: Any) -> tuple[tuple[float, ...], ...]:
-    if not isinstance(value, list | tuple) or not value:
-        raise ValueError("must be a non-empty list of rows")
-    rows = []
-    for row in value:
-        if not isinstance(row, list | tuple) or not row:
-            raise ValueError("every row must be a non-empty list of numbers")
-        rows.append(tuple(_finite(x) for x in row))
-    if len({len(r) for r in rows}) != 1:
-        raise ValueError("rows have different lengths")
-    return tuple(rows)
 
 
 def _one_of(names: Iterable[str]) -> Callable[[Any], str]:
@@ -444,25 +425,8 @@ class Scenario(Frozen):
     def window_hours(self) -> float:
         return (self.meta.deadline - self.start).total_seconds() / 3600.0
 
-    def _facts(self) -> dict[str, str]:
-        """What a notebook shows of the scenario (its repr and HTML repr)."""
-        return {
-            "players": " vs ".join(f"{p.id} ({', '.join(p.actions)})" for p in self.players),
-            "outcomes": ", ".join(
-                o.id + (" (default)" if o.default else "") for o in self.outcomes
-            ),
-            "parameters": str(len(self.parameters)),
-            "window": f"{self.start:%Y-%m-%d %H:%M} to {self.meta.deadline:%Y-%m-%d %H:%M %Z}",
-            "file": str(self.path) if self.path is not None else "(built in Python)",
-        }
-
     def __repr__(self) -> str:
-        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
-        return f"<Scenario {self.meta.id!r}: {facts}>"
+        return text_repr(self)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
-        )
-        head = f"<b>{html.escape(self.meta.name)}</b> ({html.escape(self.meta.id)})"
-        return f"{head}<table>{rows}</table>"
+        return html_repr(self)

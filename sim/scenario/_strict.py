@@ -20,7 +20,9 @@ __all__ = [
     "boolean",
     "epochs",
     "finite",
+    "matrix",
     "moment",
+    "number_or_ref",
     "version",
 ]
 
@@ -95,3 +97,26 @@ def moment(value: Any, info: ValidationInfo) -> datetime:
     if not YEARS[0] <= value.year <= YEARS[1]:
         raise ValueError(f"must lie in the years {YEARS[0]} to {YEARS[1]} (the limit on dates)")
     return value
+
+
+def number_or_ref(value: Any) -> float | str:
+    """A finite number, or the dotted name of a parameter (checked against the names later)."""
+    if isinstance(value, str):
+        if not value or not all(part.isidentifier() for part in value.split(".")):
+            raise ValueError("must be a number or the dotted name of a parameter")
+        return value
+    return finite(value)
+
+
+def matrix(value: Any) -> tuple[tuple[float, ...], ...]:
+    """A non-empty rectangular list of lists of finite numbers."""
+    if not isinstance(value, list | tuple) or not value:
+        raise ValueError("must be a non-empty list of rows")
+    rows = []
+    for row in value:
+        if not isinstance(row, list | tuple) or not row:
+            raise ValueError("every row must be a non-empty list of numbers")
+        rows.append(tuple(finite(x) for x in row))
+    if len({len(r) for r in rows}) != 1:
+        raise ValueError("rows have different lengths")
+    return tuple(rows)
