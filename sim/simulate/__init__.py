@@ -26,6 +26,7 @@ from sim.simulate._draws import (
 )
 from sim.simulate._eventlog import Log, clock_times, path_log, run_logged
 from sim.simulate._paths import PathResult, first_mover
+from sim.simulate._progress import ProgressArg, interactive, progress_bar
 from sim.simulate._result import DEFAULT_RUNS, RunResult, run
 from sim.simulate._runner import (
     CHUNK,
@@ -47,6 +48,7 @@ __all__ = [
     "Log",
     "PathArrays",
     "PathResult",
+    "ProgressArg",
     "RunResult",
     "Tables",
     "check_runs",
@@ -54,11 +56,13 @@ __all__ = [
     "draw_paths",
     "draw_shocks",
     "first_mover",
+    "interactive",
     "path_generator",
     "path_generators",
     "path_log",
     "paused_gc",
     "prepare_books",
+    "progress_bar",
     "reach",
     "run",
     "run_each",

@@ -14,7 +14,8 @@ import pandas as pd
 
 from sim.io import manifest, write_json, write_parquet
 from sim.scenario import Scenario, load, with_overrides
-from sim.simulate._runner import Progress, check_runs, simulate
+from sim.simulate._progress import ProgressArg, progress_bar
+from sim.simulate._runner import check_runs, simulate
 from sim.simulate._summary import summarise
 
 __all__ = ["DEFAULT_RUNS", "RunResult", "run"]
@@ -114,7 +115,7 @@ def run(
     overrides: Mapping[str, float] | None = None,
     workers: int = 1,
     replay: int | None = None,
-    progress: Progress | None = None,
+    progress: ProgressArg = None,
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
 
@@ -130,6 +131,10 @@ def run(
         Processes to use; results do not depend on it.
     replay:
         Simulate only path ``replay`` of the ``runs`` (its rows are the same as in the full run).
+    progress:
+        A progress bar of the paths: by default one only where it can be seen (a terminal,
+        or a notebook with ``ipywidgets``), never in a pipe or a test; ``False`` for none,
+        ``True`` for one anyway, or a callable given the number of paths just finished.
 
     Examples
     --------
@@ -145,7 +150,9 @@ def run(
         scenario = load(scenario)
     if overrides:
         scenario = with_overrides(scenario, overrides)
-    tables = simulate(scenario, runs, rng_seed, workers, replay, progress)
+    total = runs if replay is None else 1
+    with progress_bar(progress, total, f"{scenario.meta.id}: paths") as advance:
+        tables = simulate(scenario, runs, rng_seed, workers, replay, advance)
     extra = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
     return RunResult(
         scenario=scenario,
