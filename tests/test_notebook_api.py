@@ -40,7 +40,7 @@ def test_a_sweeps_table_draws_its_reports_figures() -> None:
     fig = R.sweep_result_figures(grid, sc)["heatmaps"]
     heat = [t for t in fig.data if t.type == "heatmap"]
     # one panel per outcome, then the median concession time; x the first parameter
-    assert [a.text for a in fig.layout.annotations][0] == "P(A gives in)"
+    assert fig.layout.annotations[0].text == "P(A gives in)"
     table = grid.pivot(index="waiting_cost", columns="concession_cost", values="p_a_gives_in")
     assert list(heat[0].x) == [0.5, 1.0] and list(heat[0].y) == [0.1, 0.2, 0.3]
     assert np.array_equal(np.asarray(heat[0].z), table.to_numpy())
