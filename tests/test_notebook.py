@@ -18,7 +18,6 @@ import pytest
 import sim
 from sim.scenario import find_scenario
 
-
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "docs" / "notebook.ipynb"
 
