@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,8 @@ def test_a_path_that_exists_comes_before_an_id(
     assert find_scenario("gsomia-2019") == bundled_scenarios()["gsomia-2019"]
     local = tmp_path / "gsomia-2019"
     text = (ROOT / "scenarios" / "war-of-attrition-deadline.toml").read_text(encoding="utf-8")
-    local.write_text(text.replace('"../seeds"', repr(str(ROOT / "seeds"))), encoding="utf-8")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")  # inside the scenario's project
+    local.write_text(text.replace('"../seeds"', '"seeds"'), encoding="utf-8")
     assert find_scenario("gsomia-2019") == Path("gsomia-2019")
     # the local file cites the repository's seeds, outside its project (issue 21)
     assert main(["--allow-root", str(ROOT / "seeds"), "validate", "gsomia-2019"]) == 0

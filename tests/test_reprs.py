@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import sim
@@ -39,8 +40,9 @@ def test_html_reprs_escape_scenario_text(tmp_path: Path) -> None:
     text = WAR.read_text(encoding="utf-8").replace(
         'name = "War of attrition with a deadline"', 'name = "<script>x</script>"'
     )
-    text = text.replace('seeds_dir = "../seeds"', f"seeds_dir = {str(ROOT / 'seeds')!r}")
-    path = tmp_path / "x.toml"
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")  # seeds_dir = "../seeds", in the project
+    (tmp_path / "scenarios").mkdir()
+    path = tmp_path / "scenarios" / "x.toml"
     path.write_text(text, encoding="utf-8")
     with sim.scenario.allow_roots([ROOT / "seeds"]):  # the seeds lie outside the tmp project
         page = sim.load(path)._repr_html_()

@@ -5,6 +5,7 @@ concept also the stage game's logit QRE and the principal branch that leads to i
 from __future__ import annotations
 
 import html
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,9 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+
+#: The module that draws a solve's figures (:meth:`SolveResult.figures`).
+REPORT_BACKEND = "sim.report"
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,17 @@ class SolveResult:
             f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
         )
         return f"<b>{html.escape(self.scenario.meta.name)}</b>: solved<table>{rows}</table>"
+
+    def figures(self) -> dict[str, Any]:
+        """Interactive figures of this stage game by name (``plotly.graph_objects.Figure``):
+        ``stage`` and, under the logit concept, ``qre_branch``.
+
+        Drawn by :func:`sim.report.solve_figures`, looked up by name as
+        :meth:`sim.RunResult.figures` does, so that solving does not depend on plotting.
+        """
+        report = importlib.import_module(REPORT_BACKEND)
+        figures: dict[str, Any] = report.solve_figures(self)
+        return figures
 
     def cell_outcomes(self) -> list[list[str | None]]:
         """The outcome id each cell ends in, None where the game continues."""

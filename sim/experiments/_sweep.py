@@ -27,7 +27,7 @@ from sim.experiments._executors import check_scheduler, map_chunks
 from sim.experiments._sensitivity import analyze
 from sim.experiments._store import SweepStore
 from sim.scenario import Scenario, load, sweepable, unknown_parameter, with_overrides
-from sim.simulate import check_runs, simulate_points, summarise
+from sim.simulate import ProgressArg, check_runs, progress_bar, simulate_points, summarise
 
 __all__ = [
     "DEFAULT_SWEEP_RUNS",
@@ -156,6 +156,42 @@ def _document_digest(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _compute(
+    scenario: Scenario,
+    points: pd.DataFrame,
+    runs: int,
+    workers: int | None,
+    scheduler: str | None,
+    chunk: int | None,
+    store: SweepStore | None,
+    done: list[pd.DataFrame],
+    progress: Progress | None,
+) -> None:
+    """Simulate the points not in ``done`` yet, appending their parts to ``done``."""
+    finished = {int(i) for f in done for i in f["point"]}
+    if progress and finished:
+        progress(len(finished))
+    records = [{str(k): v for k, v in r.items()} for r in points.to_dict("records")]
+    todo = [r for r in records if int(r["point"]) not in finished]
+    size = chunk or _chunk_size(len(todo), workers)
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    try:
+        for rows in map_chunks(_simulate_points, scenario, chunks, runs, workers, scheduler):
+            part = _frame(rows)
+            if store is not None:
+                store.write_part(part)
+            done.append(part)
+            if progress:
+                progress(len(part))
+    except Exception as exc:
+        # a point the scenario cannot take, or nothing computed yet (an unreachable
+        # scheduler): what this sweep wrote is removed, so the same or the fixed command
+        # starts afresh; after an OS error with parts written, --resume continues
+        if store is not None and (isinstance(exc, SimError) or not done):
+            store.discard()
+        raise
+
+
 def sweep(
     scenario: Scenario | str | Path,
     params: Params,
@@ -167,7 +203,7 @@ def sweep(
     scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
-    progress: Progress | None = None,
+    progress: ProgressArg = None,
     chunk: int | None = None,
 ) -> pd.DataFrame:
     """Simulate ``scenario`` at every point of a design; one row per point.
@@ -198,7 +234,10 @@ def sweep(
     resume:
         Keep the points already in ``out`` and compute only the missing ones.
     progress:
-        Called with the number of points finished (already done ones first, on resume).
+        A progress bar of the points: by default one only where it can be seen (a terminal,
+        or a notebook with ``ipywidgets``), never in a pipe or a test; ``False`` for none,
+        ``True`` for one anyway, or a callable given the number of points just finished
+        (already done ones first, on resume).
     chunk:
         Points per task and part file (default: about :data:`TASKS_PER_WORKER` tasks per
         worker, at most :data:`MAX_CHUNK` points each).
@@ -230,28 +269,8 @@ def sweep(
         done = store.open(
             _settings(scenario, specs, design, samples, runs, len(points)), rng_seed, resume
         )
-    finished = {int(i) for f in done for i in f["point"]}
-    if progress and finished:
-        progress(len(finished))
-    records = [{str(k): v for k, v in r.items()} for r in points.to_dict("records")]
-    todo = [r for r in records if int(r["point"]) not in finished]
-    size = chunk or _chunk_size(len(todo), workers)
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    try:
-        for rows in map_chunks(_simulate_points, scenario, chunks, runs, workers, scheduler):
-            part = _frame(rows)
-            if store is not None:
-                store.write_part(part)
-            done.append(part)
-            if progress:
-                progress(len(part))
-    except Exception as exc:
-        # a point the scenario cannot take, or nothing computed yet (an unreachable
-        # scheduler): what this sweep wrote is removed, so the same or the fixed command
-        # starts afresh; after an OS error with parts written, --resume continues
-        if store is not None and (isinstance(exc, SimError) or not done):
-            store.discard()
-        raise
+    with progress_bar(progress, len(points), f"{scenario.meta.id}: points") as advance:
+        _compute(scenario, points, runs, workers, scheduler, chunk, store, done, advance)
     results = _assemble(done, len(points))
     if store is not None:
         analysis = DESIGNS[design].analysis

@@ -6,7 +6,8 @@ model's public values) and never the engines' internals:
 - :mod:`._data` gathers what the figures need, from a run in memory or from its folder;
 - :mod:`._html` is the one page template every report shares;
 - :mod:`._run`, :mod:`._sweep`, :mod:`._compare`: the run report, the sweep report and the
-  comparison of runs; :mod:`._export`: figures as PNG, SVG or PDF;
+  comparison of runs; :mod:`._export`: figures as PNG, SVG or PDF; :mod:`._notebook`:
+  figures of a solve and of a sweep's table in memory;
 - :mod:`sim.report.figures`: the figures themselves, one module per family.
 """
 
@@ -25,6 +26,7 @@ from sim.report._data import (
 )
 from sim.report._export import FORMATS, export, find_chrome
 from sim.report._html import PLOTLY_CONFIG, REPORT
+from sim.report._notebook import solve_figures, sweep_result_figures
 from sim.report._run import build_figures, rebuild, render, write_report
 from sim.report._run import figures as run_figures
 from sim.report._sweep import rebuild_sweep, render_sweep, sweep_figures, write_sweep_report
@@ -51,9 +53,11 @@ __all__ = [
     "render_sweep",
     "run_figures",
     "scenario_info",
+    "solve_figures",
     "stage_epochs",
     "stage_games",
     "sweep_figures",
+    "sweep_result_figures",
     "write_report",
     "write_sweep_report",
 ]

@@ -27,6 +27,7 @@ from sim.simulate._draws import (
 )
 from sim.simulate._eventlog import Log, clock_times, path_log, run_logged
 from sim.simulate._paths import PathResult, first_mover
+from sim.simulate._progress import ProgressArg, interactive, progress_bar
 from sim.simulate._result import DEFAULT_RUNS, RunResult, run
 from sim.simulate._runner import (
     CHUNK,
@@ -62,6 +63,7 @@ __all__ = [
     "Log",
     "PathArrays",
     "PathResult",
+    "ProgressArg",
     "RunResult",
     "Tables",
     "check_runs",
@@ -71,12 +73,14 @@ __all__ = [
     "draw_shocks",
     "drawn_names",
     "first_mover",
+    "interactive",
     "parameter_draws",
     "path_generator",
     "path_generators",
     "path_log",
     "paused_gc",
     "prepare_books",
+    "progress_bar",
     "quantile",
     "reach",
     "run",

@@ -15,6 +15,7 @@ import pandas as pd
 from sim.errors import ArgumentError
 from sim.io import manifest, write_json, write_parquet
 from sim.scenario import Scenario, load, with_overrides
+from sim.simulate._progress import ProgressArg, progress_bar
 from sim.simulate._runner import Progress, Tables, check_runs, simulate
 from sim.simulate._summary import summarise
 from sim.simulate._uncertain import (
@@ -123,7 +124,7 @@ def run(
     overrides: Mapping[str, float] | None = None,
     workers: int = 1,
     replay: int | None = None,
-    progress: Progress | None = None,
+    progress: ProgressArg = None,
     *,
     fixed: bool = False,
     draws: int | None = None,
@@ -149,6 +150,10 @@ def run(
         Processes to use; results do not depend on it.
     replay:
         Simulate only path ``replay`` of the ``runs`` (its rows are the same as in the full run).
+    progress:
+        A progress bar of the paths: by default one only where it can be seen (a terminal,
+        or a notebook with ``ipywidgets``), never in a pipe or a test; ``False`` for none,
+        ``True`` for one anyway, or a callable given the number of paths just finished.
     fixed:
         Run the point values, drawing nothing.
     draws, sampler:
@@ -176,22 +181,17 @@ def run(
     extra: dict[str, Any] = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
     if drawn_names(scenario):
         extra["uncertainty"] = {"mode": "drawn" if names else "fixed", "drawn": names}
-    if not names:
-        tables = simulate(scenario, runs, rng_seed, workers, replay, progress)
-        summary = summarise(scenario, tables.runs)
-    else:
-        if draws is None:
-            draws = min(DEFAULT_DRAWS, runs)
-        if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= runs:
-            raise ArgumentError("draws", draws, f"must be an integer in [1, runs = {runs}]")
-        values = parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
-        extra["uncertainty"].update(draws=draws, sampler=sampler)
-        if replay is not None:
-            tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay)
+    total = runs if replay is None else 1
+    with progress_bar(progress, total, f"{scenario.meta.id}: paths") as advance:
+        if not names:
+            tables = simulate(scenario, runs, rng_seed, workers, replay, advance)
+            summary = summarise(scenario, tables.runs)
         else:
-            tables = simulate_drawn(scenario, names, values, runs, rng_seed, workers, progress)
-        summary = summarise(scenario, tables.runs)
-        summary["uncertainty"] = variance_split(scenario, tables.runs, names, sampler)
+            draws = min(DEFAULT_DRAWS, runs) if draws is None else draws
+            tables, summary = _run_drawn(
+                scenario, names, (runs, draws, sampler), rng_seed, workers, replay, advance
+            )
+            extra["uncertainty"].update(draws=draws, sampler=sampler)
     return RunResult(
         scenario=scenario,
         summary=summary,
@@ -199,6 +199,30 @@ def run(
         events=tables.events,
         manifest=manifest(scenario, rng_seed, "run", extra),
     )
+
+
+def _run_drawn(
+    scenario: Scenario,
+    names: list[str],
+    design: tuple[int, int, str],
+    rng_seed: int,
+    workers: int,
+    replay: int | None,
+    progress: Progress | None,
+) -> tuple[Tables, dict[str, Any]]:
+    """The nested Monte Carlo: ``draws`` parameter draws of ``names`` (by ``sampler``), each
+    with its share of the ``runs`` paths; the summary with its variance split."""
+    runs, draws, sampler = design
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= runs:
+        raise ArgumentError("draws", draws, f"must be an integer in [1, runs = {runs}]")
+    values = parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
+    if replay is not None:
+        tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay)
+    else:
+        tables = simulate_drawn(scenario, names, values, runs, rng_seed, workers, progress)
+    summary = summarise(scenario, tables.runs)
+    summary["uncertainty"] = variance_split(scenario, tables.runs, names, sampler)
+    return tables, summary
 
 
 def _replay_drawn(

@@ -27,7 +27,6 @@ from sim.simulate._simpy import simulate_each
 
 __all__ = [
     "CHUNK",
-    "Progress",
     "Tables",
     "check_runs",
     "paused_gc",
