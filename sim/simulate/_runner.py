@@ -27,6 +27,7 @@ from sim.simulate._simpy import simulate_each
 
 __all__ = [
     "CHUNK",
+    "Progress",
     "Tables",
     "check_runs",
     "paused_gc",
