@@ -74,6 +74,11 @@ def test_no_knife_edge_line_without_a_near_flip(tmp_path: Path) -> None:
     assert all(r["distance"] > KNIFE_EDGE for r in data["tipping"])
     assert 'id="knife-edge"' not in page and "Knife edge" not in page
     assert "No drawn parameter has a tipping point within 10%" in page
+    # rebuilt from the directory alone (scenario.json, its dates as text): the same rows
+    (tmp_path / "trade" / "report-data.json").unlink()
+    sim.report.rebuild(tmp_path / "trade")
+    again = json.loads((tmp_path / "trade" / "report-data.json").read_text())
+    assert again["tipping"] == data["tipping"]
     fixed = sim.run(GSOMIA, runs=40, rng_seed=1, fixed=True, progress=False)
     page, data = _report(fixed, tmp_path / "fixed")
     assert data["tipping"] is None
