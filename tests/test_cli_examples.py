@@ -116,7 +116,7 @@ def _check(example: str, argv: list[str], done: subprocess.CompletedProcess[str]
 def test_every_example_in_the_help_runs(
     command: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scheduler = request.getfixturevalue("scheduler") if command == "sweep" else ""
+    scheduler = request.getfixturevalue("scheduler") if command in ("sweep", "run") else ""
     work = _workspace(tmp_path)
     monkeypatch.chdir(work)
     env = {**os.environ, "BROWSER": "false", "COLUMNS": "120"}

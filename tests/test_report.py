@@ -75,7 +75,9 @@ def test_negsim_run_writes_the_report(run_dir: Path) -> None:
         assert f'<section id="{section}">' in html
     divs = re.findall(r'<div id="(fig-[a-z_]+)" class="plotly-graph-div"', html)
     assert divs == [
-        f"fig-{n}" for n in TITLES if n not in ("comparison", "qre_branch", "per_draw", "tornado")
+        f"fig-{n}"
+        for n in TITLES
+        if n not in ("comparison", "qre_branch", "per_draw", "tornado", "tipping")
     ]  # qre_branch: logit only
     summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     for oid, o in summary["outcomes"].items():

@@ -24,7 +24,15 @@ from sim.errors import SimError
 from sim.io import check_output_directory, staged_directory
 from sim.report import write_report
 from sim.scenario import load
-from sim.simulate import DEFAULT_DRAWS, DEFAULT_RUNS, SAMPLERS, RunResult, check_runs, run
+from sim.simulate import (
+    DEFAULT_DRAWS,
+    DEFAULT_RUNS,
+    SAMPLERS,
+    RunResult,
+    check_runs,
+    check_scheduler,
+    run,
+)
 
 __all__ = ["add_parser", "main"]
 
@@ -62,6 +70,7 @@ examples:
   negsim run scenarios/gsomia-2019.toml --fixed            # the point values, nothing drawn
   negsim run scenarios/gsomia-2019.toml --draws 200 --sampler lhs
   negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
+  negsim run scenarios/gsomia-2019.toml --runs 2000 --scheduler tcp://10.0.0.5:8786  # on Dask
   negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone in SimPy, same rows
   negsim run scenarios/war-of-attrition-deadline.toml --runs 500 --open   # view the report
 
@@ -94,13 +103,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--fixed", action="store_true", help="run the point values: draw no distribution"
     )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        metavar="K",
-        help="processes; results do not depend on it (default 1)",
-    )
+    _add_executor(p)
     p.add_argument("--out", type=Path, metavar="DIR", help="default runs/<scenario>-<time>/")
     p.add_argument("--replay", type=int, metavar="I", help="simulate only path I of the N")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
@@ -108,7 +111,24 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(handler=main)
 
 
-def main(args: argparse.Namespace) -> int:
+def _add_executor(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="K",
+        help="processes; results do not depend on it (default 1)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on Dask: tcp://HOST:PORT of a scheduler, or 'local' for a LocalCluster of "
+        "--workers processes (same results; needs negsim[dask])",
+    )
+
+
+def _checked_workers(args: argparse.Namespace) -> int:
+    """The arguments' one-line errors before anything runs; the processes to use."""
     if args.runs < 1:
         raise SimError(f"--runs {args.runs}: must be at least 1")
     if args.workers < 1:
@@ -117,10 +137,16 @@ def main(args: argparse.Namespace) -> int:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
     workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
     check_runs(args.runs, args.rng_seed, workers, args.replay)
+    check_scheduler(args.scheduler)
     if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
         raise SimError(f"--draws {args.draws}: must be in [1, --runs {args.runs}]")
     if args.out is not None:
         check_output_directory(args.out)
+    return workers
+
+
+def main(args: argparse.Namespace) -> int:
+    workers = _checked_workers(args)
     pins = overrides(args.overrides)
     scenario = load(args.scenario, pins)
     total = 1 if args.replay is not None else args.runs
@@ -136,6 +162,7 @@ def main(args: argparse.Namespace) -> int:
             fixed=args.fixed,
             draws=args.draws,
             sampler=args.sampler,
+            scheduler=args.scheduler,
         )
     if args.replay is not None:
         _print_replay(result)

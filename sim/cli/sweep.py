@@ -25,7 +25,17 @@ from sim.cli.common import (
     stdout,
 )
 from sim.errors import SimError
-from sim.experiments import DEFAULT_SWEEP_RUNS, DESIGNS, expand, parse_param, prim_boxes, sweep
+from sim.experiments import (
+    DEFAULT_SWEEP_RUNS,
+    DESIGNS,
+    PRIM,
+    ParamSpec,
+    declared_param,
+    expand,
+    parse_param,
+    prim_boxes,
+    sweep,
+)
 from sim.io import check_output_directory, write_json
 from sim.report import rebuild_sweep
 from sim.scenario import load
@@ -42,7 +52,9 @@ and write one row per point. Any number --set accepts can be swept by its dotted
   --param NAME=START:STOP:N   N evenly spaced values, both ends included
   --param NAME=V1,V2,...      listed values (grid only)
   --param NAME=START:STOP     a range, for --design lhs, sobol or morris
-  --param NAME                the parameter's declared range (9 grid values on a grid)
+  --param NAME                the parameter's declared range (9 grid values on a grid);
+                              with --from-distributions (lhs, sobol, morris), its declared
+                              distribution: the design's unit values through its quantiles
 
 designs: grid (every combination), lhs (--samples points of a Latin hypercube),
 sobol (Saltelli sampling, --samples N base points, a power of 2: N*(d+2) points),
@@ -73,6 +85,8 @@ examples:
   negsim sweep scenarios/gsomia-2019.toml --param korea.audience_cost=0.5,1,2 --workers 2
   negsim sweep scenarios/war-of-attrition-deadline.toml --set schedule.epochs=40 \\
       --param waiting_cost=0.2:0.8:4 --runs 50     # --set fixes a value for every point
+  negsim sweep scenarios/gsomia-2019.toml --design lhs --samples 32 --from-distributions \\
+      --param korea.audience_cost --param us.pressure_scale --runs 50 --prim
   negsim sweep scenarios/gsomia-2019.toml --design sobol --samples 64 \\
       --param us.pressure_scale=0:2 --param korea.audience_cost=0.5:2 --out sweeps/sobol
   negsim sweep ... --scheduler tcp://10.0.0.5:8786   # an existing Dask cluster
@@ -103,6 +117,7 @@ def add_parser(sub: Any) -> None:
         help="default grid; " + "; ".join(f"{d.name}: {d.description}" for d in DESIGNS.values()),
     )
     p.add_argument("--samples", type=int, metavar="N", help="size of an lhs/sobol/morris design")
+    p.add_argument("--from-distributions", action="store_true", help=FROM_DISTRIBUTIONS_HELP)
     p.add_argument("--prim", action="store_true", help=PRIM_HELP)
     p.add_argument(
         "--runs",
@@ -154,7 +169,7 @@ def main(args: argparse.Namespace) -> int:
     if args.out is not None and not args.resume:
         check_output_directory(args.out)
     scenario = load(args.scenario, overrides(args.overrides))
-    specs = [parse_param(_declared(t, scenario, args.design)) for t in args.params]
+    specs = [_declared(t, scenario, args.design, args.from_distributions) for t in args.params]
     n_points = len(expand(specs, args.design, args.samples, args.rng_seed))
     out = args.out or Path("sweeps") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
     workers = args.workers or os.cpu_count() or 1
@@ -179,9 +194,9 @@ def main(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         stderr.print(f"negsim: interrupted; rerun with --resume --out {out}")
         return 130
-    rebuild_sweep(out, scenario)
     if args.prim:
         _prim(results, [s.name for s in specs], out)
+    rebuild_sweep(out, scenario)
     if not args.quiet:
         _print_results(results, [s.name for s in specs], scenario.default_outcome.id, args.design)
         if (out / "sensitivity.parquet").exists():
@@ -232,7 +247,7 @@ def _prim(results: pd.DataFrame, names: list[str], out: Path) -> None:
         boxes = prim_boxes(results, names)
     except ImportError:
         raise SimError("--prim needs the PRIM package: pip install 'negsim[discovery]'") from None
-    write_json(out / "prim.json", boxes)
+    write_json(out / PRIM, boxes)
     for outcome, box in boxes.items():
         if box["note"]:
             stdout.print(f"PRIM {outcome}: no box ({box['note']})")
@@ -261,20 +276,31 @@ def _print_sensitivity(indices: pd.DataFrame) -> None:
         stdout.print(f"n/a: {', '.join(outputs)}: {note} over the points (no index to compute)")
 
 
-PRIM_HELP = "PRIM boxes: where each outcome is likely, into prim.json (needs negsim[discovery])"
+FROM_DISTRIBUTIONS_HELP = (
+    "a --param NAME given alone is drawn from its declared distribution (lhs, sobol, morris; "
+    "a NAME without one uses its range)"
+)
+PRIM_HELP = (
+    "PRIM boxes: where each outcome is likely, into prim.json and the report "
+    "(needs negsim[discovery])"
+)
 
-#: Grid values of a ``--param NAME`` given without a range.
-DECLARED_GRID = 9
 
-
-def _declared(text: str, scenario: Any, design: str) -> str:
-    """``NAME`` alone as ``NAME=LOW:HIGH`` of its declared ``range`` (``:9`` on a grid)."""
-    if "=" in text:
-        return text
+def _declared(text: str, scenario: Any, design: str, from_distributions: bool) -> ParamSpec:
+    """``NAME`` alone as its declared range (:func:`declared_param`), or its declared
+    distribution with ``--from-distributions``; ``NAME=...`` as written."""
+    if "=" in text:  # an explicit range or list wins over a distribution
+        return parse_param(text)
     name = text.strip()
     parameter = scenario.parameters.get(name)
-    if parameter is None or parameter.range is None:
+    if parameter is None or (parameter.range is None and not from_distributions):
         why = "is not a parameter" if parameter is None else "declares no range"
         raise SimError(f"--param {text}: {why}; give NAME=START:STOP[:N]")
-    low, high = parameter.range
-    return f"{name}={low!r}:{high!r}" + (f":{DECLARED_GRID}" if design == "grid" else "")
+    if from_distributions and design == "grid":
+        raise SimError(
+            "--from-distributions: a grid cannot sample a distribution; use --design "
+            "lhs, sobol or morris"
+        )
+    if parameter.range is None and parameter.distribution is None:
+        raise SimError(f"--param {text}: declares no range or distribution; give NAME=START:STOP")
+    return declared_param(scenario, name, design, from_distributions)

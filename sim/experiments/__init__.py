@@ -4,7 +4,6 @@
   parameter specs they expand;
 - :mod:`._sweep`: :func:`sweep`, the points of a design simulated together, resumably;
 - :mod:`._store`: a sweep's directory (manifest, part files, results);
-- :mod:`._executors`: this process, a process pool or a Dask cluster;
 - :mod:`._sensitivity`: Sobol and Morris indices (SALib).
 
 >>> from sim.experiments import expand, parse_param
@@ -17,12 +16,12 @@ from sim.experiments._designs import (
     MORRIS_LEVELS,
     Design,
     ParamSpec,
+    declared_param,
     expand,
     parse_param,
     problem,
 )
-from sim.experiments._discovery import PRIM_THRESHOLD, prim_boxes
-from sim.experiments._executors import map_chunks
+from sim.experiments._discovery import PRIM, PRIM_THRESHOLD, prim_boxes
 from sim.experiments._sensitivity import COLUMNS, analyze, outputs_of
 from sim.experiments._store import MANIFEST, PARTS, RESULTS, SENSITIVITY, SweepStore
 from sim.experiments._sweep import (
@@ -44,6 +43,7 @@ __all__ = [
     "MAX_CHUNK",
     "MORRIS_LEVELS",
     "PARTS",
+    "PRIM",
     "PRIM_THRESHOLD",
     "RESULTS",
     "SENSITIVITY",
@@ -52,8 +52,8 @@ __all__ = [
     "ParamSpec",
     "SweepStore",
     "analyze",
+    "declared_param",
     "expand",
-    "map_chunks",
     "outputs_of",
     "parse_param",
     "point_seeds",

@@ -10,6 +10,14 @@ included), ``NAME=START:STOP`` (a range, for the sampled designs) or ``NAME=V1,V
   for ``d`` parameters, from which first-order and total Sobol indices can be estimated;
 - ``morris``: ``samples`` Morris trajectories (SALib), ``samples * (d + 1)`` points.
 
+A parameter of a sampled design may instead be drawn from its declared distribution
+(:class:`ParamSpec` with a ``distribution``; ``negsim sweep --param NAME
+--from-distributions``): the design is made on the unit interval for it and mapped through the
+distribution's quantile function (:func:`sim.simulate.quantile`), so a Latin hypercube or a
+Sobol' sample of the unit cube becomes one of the distributions. Morris levels ``0, 1/3, 2/3,
+1`` are taken at the middles of their quarters, ``1/8, 3/8, 5/8, 7/8``, so that an unbounded
+distribution's levels are finite.
+
 Everything here is a pure function of its arguments: the same call gives the same table.
 """
 
@@ -26,8 +34,19 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ArgumentError, SimError
+from sim.scenario import Distribution, Scenario
+from sim.simulate import quantile
 
-__all__ = ["DESIGNS", "MORRIS_LEVELS", "Design", "ParamSpec", "expand", "parse_param", "problem"]
+__all__ = [
+    "DESIGNS",
+    "MORRIS_LEVELS",
+    "Design",
+    "ParamSpec",
+    "declared_param",
+    "expand",
+    "parse_param",
+    "problem",
+]
 
 #: Levels of the Morris grid (SALib's default).
 MORRIS_LEVELS = 4
@@ -62,13 +81,15 @@ class Design:
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One swept parameter: a range ``[start, stop]`` (with ``n`` grid values) or values."""
+    """One swept parameter: a range ``[start, stop]`` (with ``n`` grid values), values, or a
+    ``distribution`` to draw from (sampled designs only)."""
 
     name: str
     start: float | None = None
     stop: float | None = None
     n: int | None = None
     listed: tuple[float, ...] | None = None
+    distribution: Distribution | None = None
 
     @property
     def has_range(self) -> bool:
@@ -83,7 +104,12 @@ class ParamSpec:
         return tuple(float(v) for v in np.linspace(self.start, self.stop, self.n))
 
     def text(self) -> str:
-        """The ``NAME=...`` form this spec was (or could have been) parsed from."""
+        """The ``NAME=...`` form this spec was (or could have been) parsed from; ``NAME~KIND(...)``
+        for a distribution."""
+        if self.distribution is not None:
+            d = self.distribution.model_dump()
+            args = ", ".join(f"{k}={v:g}" for k, v in d.items() if k != "kind")
+            return f"{self.name}~{d['kind']}({args})"
         if self.listed is not None:
             return f"{self.name}={','.join(f'{v:g}' for v in self.listed)}"
         tail = f":{self.n}" if self.n is not None else ""
@@ -133,16 +159,45 @@ def parse_param(text: str) -> ParamSpec:
     return ParamSpec(name, listed=listed)
 
 
+def declared_param(
+    scenario: Scenario, name: str, design: str, from_distribution: bool = False
+) -> ParamSpec:
+    """``--param NAME`` alone: the parameter's declared ``distribution`` (with
+    ``from_distribution``, on a sampled design) or its declared ``range`` (9 values on a grid).
+
+    Raises
+    ------
+    ArgumentError
+        When ``name`` is not a parameter of the scenario or declares neither.
+    """
+    parameter = scenario.parameters.get(name)
+    if parameter is None:
+        raise ArgumentError("param", name, "is not a parameter; give NAME=START:STOP[:N]")
+    if from_distribution and design != "grid" and parameter.distribution is not None:
+        return ParamSpec(name, distribution=parameter.distribution)
+    if parameter.range is None:
+        raise ArgumentError("param", name, "declares no range; give NAME=START:STOP[:N]")
+    low, high = parameter.range
+    return ParamSpec(name, start=low, stop=high, n=DECLARED_GRID if design == "grid" else None)
+
+
+#: Grid values of a ``--param NAME`` given without a range.
+DECLARED_GRID = 9
+
+
 def problem(params: Sequence[ParamSpec]) -> dict[str, Any]:
-    """The SALib problem of ranged parameters (``num_vars``, ``names``, ``bounds``)."""
+    """The SALib problem of ranged parameters (``num_vars``, ``names``, ``bounds``); a
+    parameter drawn from a distribution has the unit interval (see the module docstring)."""
     for p in params:
+        if p.distribution is not None:
+            continue
         if not p.has_range or p.start == p.stop:
             rule = "this design needs a range NAME=START:STOP with START < STOP"
             raise ArgumentError("param", p.text(), rule)
     return {
         "num_vars": len(params),
         "names": [p.name for p in params],
-        "bounds": [[p.start, p.stop] for p in params],
+        "bounds": [[0.0, 1.0] if p.distribution else [p.start, p.stop] for p in params],
     }
 
 
@@ -191,10 +246,28 @@ def expand(
             "samples", samples, f"design {design} needs a positive integer ({chosen.samples})"
         )
     _check_size(params, design, samples)
-    matrix = chosen.points(params, samples, rng_seed)
+    drawn = [p for p in params if p.distribution is not None]
+    if drawn and design == "grid":
+        rule = "a grid cannot sample a distribution; use --design lhs, sobol or morris"
+        raise ArgumentError("param", drawn[0].text(), rule)
+    matrix = np.array(chosen.points(params, samples, rng_seed), dtype=float)
+    for j, p in enumerate(params):
+        if p.distribution is not None:
+            matrix[:, j] = _from_unit(p.distribution, matrix[:, j], design)
     frame = pd.DataFrame(matrix, columns=names)
     frame.insert(0, "point", np.arange(len(frame), dtype=np.int64))
     return frame
+
+
+#: Unit values are kept this far inside (0, 1), where an unbounded quantile is infinite.
+UNIT_MARGIN = 1e-12
+
+
+def _from_unit(dist: Distribution, u: np.ndarray, design: str) -> np.ndarray:
+    """A design's unit values of one parameter as values of its distribution."""
+    if design == "morris":  # levels k / (L - 1) to the middles of L equal parts
+        u = (u * (MORRIS_LEVELS - 1) + 0.5) / MORRIS_LEVELS
+    return quantile(dist, np.clip(u, UNIT_MARGIN, 1 - UNIT_MARGIN))
 
 
 #: Most points of a design (each point is a simulation of ``runs`` paths).

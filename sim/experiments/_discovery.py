@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["PRIM_THRESHOLD", "prim_boxes"]
+__all__ = ["PRIM", "PRIM_THRESHOLD", "prim_boxes"]
 
+#: The file of a sweep's PRIM boxes (``negsim sweep --prim``), next to its results.
+PRIM = "prim.json"
 #: An outcome is likely at a point where its probability exceeds this.
 PRIM_THRESHOLD = 0.5
 

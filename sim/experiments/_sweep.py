@@ -23,11 +23,18 @@ from sim.deadline import Game, Policy
 from sim.equilibria import order_decided
 from sim.errors import Problem, ScenarioError, SimError
 from sim.experiments._designs import DESIGNS, ParamSpec, expand, parse_param, problem
-from sim.experiments._executors import check_scheduler, map_chunks
 from sim.experiments._sensitivity import analyze
 from sim.experiments._store import SweepStore
 from sim.scenario import Scenario, load, sweepable, unknown_parameter, with_overrides
-from sim.simulate import ProgressArg, check_runs, progress_bar, simulate_points, summarise
+from sim.simulate import (
+    ProgressArg,
+    check_runs,
+    check_scheduler,
+    map_chunks,
+    progress_bar,
+    simulate_points,
+    summarise,
+)
 
 __all__ = [
     "DEFAULT_SWEEP_RUNS",

@@ -25,7 +25,7 @@ from sim.io import write_json
 from sim.model import build_pressure, build_schedule
 from sim.report import figures as F
 from sim.scenario import Evidence, Scenario, validate
-from sim.simulate import draw_shocks, path_generator
+from sim.simulate import draw_shocks, path_generator, tipping_points
 
 __all__ = [
     "DATA",
@@ -44,6 +44,12 @@ DATA = "report-data.json"
 SCENARIO = "scenario.json"
 #: Stage games solved for the report (spread over the live epochs, plus the observed one).
 STAGE_EPOCHS = 10
+
+#: Paths judging each value of a drawn run's tipping points in its report (common random
+#: numbers: the same seed at every value; ``negsim solve --tipping`` defaults to 200).
+TIPPING_RUNS = 100
+#: ... each flip found to 1 % of the parameter's range (a knife edge is within 10 %).
+TIPPING_TOLERANCE = 0.01
 
 #: Points at which the pressure series is sampled.
 PRESSURE_SAMPLES = 500
@@ -76,6 +82,8 @@ class ReportData:
     pressure: dict[str, Any]
     samples: list[int]
     stages: list[dict[str, Any]]
+    #: A drawn run's tipping points (:func:`_tipping`); ``None`` for a fixed run.
+    tipping: list[dict[str, Any]] | None = None
 
     def extra(self) -> dict[str, Any]:
         """The content of ``report-data.json``."""
@@ -84,6 +92,7 @@ class ReportData:
             "pressure": self.pressure,
             "samples": self.samples,
             "stages": self.stages,
+            "tipping": self.tipping,
         }
 
 
@@ -220,7 +229,24 @@ def stage_games(scenario: Scenario, epochs: Sequence[int]) -> list[dict[str, Any
     return out
 
 
-def _extra(scenario: Scenario, runs: pd.DataFrame, manifest: Mapping[str, Any]) -> dict[str, Any]:
+def _tipping(scenario: Scenario, summary: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """A drawn run's tipping points: :func:`sim.simulate.tipping_points` of the parameters it
+    drew, each value judged by :data:`TIPPING_RUNS` paths, each flip to
+    :data:`TIPPING_TOLERANCE` of the range; ``None`` for a fixed run."""
+    drawn = summary.get("uncertainty", {}).get("parameters")
+    if not drawn:
+        return None
+    return tipping_points(
+        scenario, list(drawn), runs=TIPPING_RUNS, rng_seed=0, tolerance=TIPPING_TOLERANCE
+    )
+
+
+def _extra(
+    scenario: Scenario,
+    summary: Mapping[str, Any],
+    runs: pd.DataFrame,
+    manifest: Mapping[str, Any],
+) -> dict[str, Any]:
     info = scenario_info(scenario)
     samples = F.sample_runs(runs, info)
     return {
@@ -228,12 +254,13 @@ def _extra(scenario: Scenario, runs: pd.DataFrame, manifest: Mapping[str, Any]) 
         "pressure": pressure_series(scenario, manifest, samples),
         "samples": samples,
         "stages": stage_games(scenario, stage_epochs(scenario)),
+        "tipping": _tipping(scenario, summary),
     }
 
 
 def gather(result: RunLike) -> ReportData:
     """The report's data from a run in memory (solves the stage games)."""
-    extra = _extra(result.scenario, result.runs, result.manifest)
+    extra = _extra(result.scenario, result.summary, result.runs, result.manifest)
     return ReportData(
         summary=result.summary,
         manifest=result.manifest,
@@ -283,6 +310,6 @@ def with_tables(d: Path, tables: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]
     if (d / DATA).is_file():
         extra = _json(d / DATA)
     else:
-        extra = _extra(_scenario(d, manifest), runs, manifest)
+        extra = _extra(_scenario(d, manifest), summary, runs, manifest)
         write_json(d / DATA, extra)
     return ReportData(summary=summary, manifest=manifest, runs=runs, events=events, **extra)

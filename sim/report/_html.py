@@ -54,6 +54,11 @@ CAPTIONS = {
     "third of each drawn parameter (the others drawn too); the dotted line is the drawn "
     "probability. The parameters with the widest swing are on top. Tipping points one "
     "parameter at a time: negsim solve --tipping (docs/uncertainty.md).",
+    "tipping": "One parameter at a time, the others at their point values: how far from its "
+    "point value, as a share of its declared range, the modal outcome flips (or an outcome's "
+    "probability crosses 0.5), nearest flip below (left) and above (right). A flip inside "
+    "the shaded band is a knife edge. Each value is judged by 100 paths with the same seed, "
+    "each flip found to 1% of the range (negsim solve --tipping; docs/uncertainty.md).",
     "comparison": "Left: each outcome's probability in each run, with 95% intervals. Right: "
     "when agreements were reached (median, quartiles and the 5 to 95% range of hours before "
     "the deadline, log scale); stars mark what was observed.",
@@ -69,6 +74,7 @@ TITLES = {
     "comparison": "Outcomes and timing side by side",
     "per_draw": "Parameter uncertainty: outcomes draw by draw",
     "tornado": "Which parameters move the outcome",
+    "tipping": "Tipping points",
 }
 
 STYLE = """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from sim.report._html import (
     page,
     sources,
 )
+from sim.simulate import KNIFE_EDGE
 
 __all__ = ["build_figures", "figures", "rebuild", "render", "write_report"]
 
@@ -44,6 +45,9 @@ def build_figures(data: ReportData) -> dict[str, Any]:
     if "uncertainty" in data.summary and "draw" in data.runs:
         figs["per_draw"] = F.per_draw_probabilities(info, data.summary, data.runs)
         figs["tornado"] = F.tornado(info, data.summary, data.runs)
+        if data.tipping is not None:
+            drawn = list(data.summary["uncertainty"]["parameters"])
+            figs["tipping"] = F.tipping_distances(drawn, data.tipping, KNIFE_EDGE)
     if data.stages:
         chosen = _chosen_stage(data)
         figs["stage"] = F.stage_game(info, chosen)
@@ -56,6 +60,30 @@ def build_figures(data: ReportData) -> dict[str, Any]:
 def figures(result: RunLike) -> dict[str, Any]:
     """The figures of a run in memory (``RunResult.figures()``)."""
     return build_figures(gather(result))
+
+
+def _knife_edge_html(tipping: Sequence[Mapping[str, Any]] | None) -> str:
+    """The knife-edge line of a drawn run: each flip within :data:`KNIFE_EDGE` of its range
+    from the point value; a line saying there is none otherwise; nothing for a fixed run."""
+    if tipping is None:
+        return ""
+    near = [r for r in tipping if r["distance"] <= KNIFE_EDGE]
+    if not near:
+        return (
+            f"<p>No drawn parameter has a tipping point within {KNIFE_EDGE:.0%} of its range "
+            "of its point value (one at a time, the others at theirs).</p>"
+        )
+    flips = "; ".join(
+        f"<code>{esc(r['parameter'])}</code> {r['value']:g} flips at {r['at']:.4g} "
+        f"({r['distance']:.1%} of its range away): {esc(r['changes'])}"
+        for r in near
+    )
+    return (
+        f'<p id="knife-edge"><b>Knife edge:</b> {flips}. Within {KNIFE_EDGE:.0%} of the '
+        "declared range of the point value, one parameter at a time with the others at "
+        "theirs, the outcome changes; the fixed run's conclusion rests on these values "
+        '(<a href="#tipping">tipping points</a>, docs/uncertainty.md).</p>'
+    )
 
 
 def _summary_html(info: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
@@ -200,7 +228,8 @@ def render(data: ReportData, figs: Mapping[str, Any], built: datetime) -> str:
         f", {esc(info['start'])} to the deadline {esc(info['deadline'])}; "
         f"{data.summary['runs']} simulated paths.</p>"
         f"<p>{esc(info['description'])}</p><p>Sources: {sources(info)}</p><nav>{nav}</nav>"
-        f'<section id="summary"><h2>Summary</h2>{_summary_html(info, data.summary)}</section>'
+        f'<section id="summary"><h2>Summary</h2>{_knife_edge_html(data.tipping)}'
+        f"{_summary_html(info, data.summary)}</section>"
         f'<section id="backtest"><h2>Backtest</h2>{_backtest_html(info, data.summary)}</section>'
         + "".join(figure_html(name, fig) for name, fig in figs.items())
         + f'<section id="parameters"><h2>Parameters</h2>{_parameters_html(info)}'

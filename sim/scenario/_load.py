@@ -268,6 +268,7 @@ def validate(
     scenario._path = path
     scenario._document = raw
     scenario._roots = extra
+    scenario._dates_as_text = dates_as_text
     return scenario
 
 
@@ -317,4 +318,10 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, float]) -> Scenar
     >>> sim.with_overrides(base, {"us.pressure_scale": 0.5}).parameters["us.pressure_scale"].value
     0.5
     """
-    return validate(scenario.document, scenario.path, overrides, roots=scenario.roots)
+    return validate(
+        scenario.document,
+        scenario.path,
+        overrides,
+        dates_as_text=scenario._dates_as_text,
+        roots=scenario.roots,
+    )

@@ -365,6 +365,8 @@ class Scenario(Frozen):
     _path: Path | None = PrivateAttr(default=None)
     _document: dict[str, Any] = PrivateAttr(default_factory=dict)
     _roots: tuple[Path, ...] = PrivateAttr(default=())
+    #: Validated from a document whose dates are ISO strings (``scenario.json``).
+    _dates_as_text: bool = PrivateAttr(default=False)
 
     @property
     def path(self) -> Path | None:

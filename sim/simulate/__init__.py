@@ -7,6 +7,7 @@ the summary.
 - :mod:`._batch`: the array engine, many paths epoch by epoch with the same numbers;
 - :mod:`._eventlog`: the event log of paths run together, as the SimPy model writes it;
 - :mod:`._runner`: chunks, workers, the pre-solved policies, the tables;
+- :mod:`._executors`: this process, a process pool or a Dask cluster, for runs and sweeps;
 - :mod:`._uncertain`: the nested Monte Carlo over declared parameter distributions;
 - :mod:`._summary` and :mod:`._result`: ``summary.json`` and ``sim.run``.
 
@@ -26,6 +27,7 @@ from sim.simulate._draws import (
     sample,
 )
 from sim.simulate._eventlog import Log, clock_times, path_log, run_logged
+from sim.simulate._executors import check_scheduler, map_chunks, map_tasks
 from sim.simulate._paths import PathResult, first_mover
 from sim.simulate._progress import ProgressArg, interactive, progress_bar
 from sim.simulate._result import DEFAULT_RUNS, RunResult, run
@@ -67,6 +69,7 @@ __all__ = [
     "RunResult",
     "Tables",
     "check_runs",
+    "check_scheduler",
     "clock_times",
     "draw_blocks",
     "draw_paths",
@@ -74,6 +77,8 @@ __all__ = [
     "drawn_names",
     "first_mover",
     "interactive",
+    "map_chunks",
+    "map_tasks",
     "parameter_draws",
     "path_generator",
     "path_generators",

@@ -15,6 +15,7 @@ import pandas as pd
 from sim.errors import ArgumentError
 from sim.io import manifest, write_json, write_parquet
 from sim.scenario import Scenario, load, with_overrides
+from sim.simulate._executors import check_scheduler
 from sim.simulate._progress import ProgressArg, progress_bar
 from sim.simulate._runner import Progress, Tables, check_runs, simulate
 from sim.simulate._summary import summarise
@@ -130,6 +131,7 @@ def run(
     draws: int | None = None,
     sampler: str = "sobol",
     pinned: Sequence[str] = (),
+    scheduler: str | None = None,
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
 
@@ -147,7 +149,7 @@ def run(
         Values to change first, by dotted name (``{"us.pressure_scale": 0.5}``); a parameter
         named here is pinned (not drawn).
     workers:
-        Processes to use; results do not depend on it.
+        Processes to use (or the size of ``scheduler="local"``); results do not depend on it.
     replay:
         Simulate only path ``replay`` of the ``runs`` (its rows are the same as in the full run).
     progress:
@@ -162,6 +164,10 @@ def run(
         (``"lhs"``) design seeded by ``rng_seed``.
     pinned:
         More parameters not to draw (``negsim run`` pins those its ``--set`` changed).
+    scheduler:
+        Run the paths' chunks (or groups of draws) on a Dask cluster: its ``"tcp://HOST:PORT"``,
+        or ``"local"`` for a ``LocalCluster`` of ``workers`` processes (``pip install
+        'negsim[dask]'``). The tables are the same, byte for byte, on any executor.
 
     Examples
     --------
@@ -173,6 +179,7 @@ def run(
     200
     """
     check_runs(runs, rng_seed, workers, replay)
+    check_scheduler(scheduler)
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     if overrides:
@@ -184,12 +191,18 @@ def run(
     total = runs if replay is None else 1
     with progress_bar(progress, total, f"{scenario.meta.id}: paths") as advance:
         if not names:
-            tables = simulate(scenario, runs, rng_seed, workers, replay, advance)
+            tables = simulate(scenario, runs, rng_seed, workers, replay, advance, scheduler)
             summary = summarise(scenario, tables.runs)
         else:
             draws = min(DEFAULT_DRAWS, runs) if draws is None else draws
             tables, summary = _run_drawn(
-                scenario, names, (runs, draws, sampler), rng_seed, workers, replay, advance
+                scenario,
+                names,
+                (runs, draws, sampler),
+                rng_seed,
+                (workers, scheduler),
+                replay,
+                advance,
             )
             extra["uncertainty"].update(draws=draws, sampler=sampler)
     return RunResult(
@@ -206,7 +219,7 @@ def _run_drawn(
     names: list[str],
     design: tuple[int, int, str],
     rng_seed: int,
-    workers: int,
+    executor: tuple[int, str | None],
     replay: int | None,
     progress: Progress | None,
 ) -> tuple[Tables, dict[str, Any]]:
@@ -219,7 +232,10 @@ def _run_drawn(
     if replay is not None:
         tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay)
     else:
-        tables = simulate_drawn(scenario, names, values, runs, rng_seed, workers, progress)
+        workers, scheduler = executor
+        tables = simulate_drawn(
+            scenario, names, values, runs, rng_seed, workers, progress, scheduler
+        )
     summary = summarise(scenario, tables.runs)
     summary["uncertainty"] = variance_split(scenario, tables.runs, names, sampler)
     return tables, summary

@@ -9,9 +9,9 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from sim.scenario import Scenario
 from sim.simulate._batch import PathArrays, reach, run_paths, simulate_paths
 from sim.simulate._draws import children, draw_paths, generator, path_generators
 from sim.simulate._eventlog import Log, run_logged
+from sim.simulate._executors import check_scheduler, map_tasks
 from sim.simulate._simpy import simulate_each
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Progress",
     "Tables",
     "check_runs",
+    "in_order",
     "paused_gc",
     "prepare_books",
     "simulate",
@@ -130,6 +132,7 @@ def simulate(
     workers: int = 1,
     only: int | None = None,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> Tables:
     """Simulate ``runs`` paths (or only path ``only``) and tabulate them.
 
@@ -141,10 +144,14 @@ def simulate(
     ----------
     workers:
         Processes to use; 1 runs in this process.
+    scheduler:
+        A Dask scheduler's ``tcp://HOST:PORT``, or ``"local"`` for a Dask ``LocalCluster`` of
+        ``workers`` processes (:func:`map_tasks`). The tables do not depend on the executor.
     progress:
         Called with the number of paths finished after each chunk.
     """
     check_runs(runs, rng_seed, workers, only)
+    check_scheduler(scheduler)
     seeds = children(rng_seed, runs)
     if only is not None:
         parts = [_replay(scenario, only, seeds[only])]
@@ -155,20 +162,22 @@ def simulate(
         (range(start, min(start + CHUNK, runs)), seeds[start : start + CHUNK])
         for start in range(0, runs, CHUNK)
     ]
-    parts = []
-    if workers <= 1 or len(batches) == 1:
-        for indices, seeds in batches:
-            parts.append(_chunk(scenario, indices, seeds))
-            if progress:
-                progress(len(indices))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_chunk, scenario, i, s) for i, s in batches]
-            for future in futures:
-                parts.append(future.result())
-                if progress:
-                    progress(len(parts[-1][0]))
+    tasks = [(scenario, i, s) for i, s in batches]
+    parts = in_order(map_tasks(_chunk, tasks, workers, scheduler), len(tasks), progress)
     return _tabulate(scenario, parts)
+
+
+def in_order(
+    results: Iterator[tuple[int, Any]], count: int, progress: Progress | None
+) -> list[Any]:
+    """The ``count`` results of :func:`map_tasks` in the tasks' order, ``progress`` called with
+    each one's paths (its first item's length, or the length of its ``runs``) as it ends."""
+    parts: list[Any] = [None] * count
+    for i, part in results:
+        parts[i] = part
+        if progress:
+            progress(len(part.runs) if isinstance(part, Tables) else len(part[0]))
+    return parts
 
 
 #: Most paths of one run (a run holds a row per path, and seeds one sequence per path).

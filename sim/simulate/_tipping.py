@@ -5,7 +5,9 @@ over the distribution's support, then bisection of every interval on which the m
 outcome (or an outcome's probability crossing 0.5) changes. Each value is judged by a
 fixed-point run of ``runs`` paths with common random numbers (the same ``rng_seed`` at
 every value), so with the shocks off and pure play the judgement is the deadline game's own
-and the bisection is exact to its tolerance; with shocks it is a Monte Carlo judgement.
+and the bisection is exact to its tolerance; with shocks it is a Monte Carlo judgement. The
+grid's values are simulated together (:func:`simulate_points`: the policies their paths reach,
+solved in one backward induction), with the same rows as a fixed run at each value.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from sim.deadline import Game
 from sim.scenario import Distribution, Scenario, with_overrides
-from sim.simulate._runner import simulate
+from sim.simulate._runner import simulate_points
 from sim.simulate._uncertain import drawn_names, quantile
 
 __all__ = ["KNIFE_EDGE", "support", "tipping_points"]
@@ -50,46 +54,76 @@ def tipping_points(
     A row: ``parameter``, ``value`` (the point value), ``at`` (the flip, to ``tolerance``
     of the support), ``below`` and ``above`` (the modal outcome either side), ``changes``
     (what flips), and ``distance`` (from the point value, as a share of the support).
+    Every parameter's grid is judged together, then each bisection step of every interval
+    that changes (their games' policies solved together; the judgements are the same as
+    one value at a time).
     """
-    rows = []
-    for name in names if names is not None else drawn_names(scenario):
-        dist = scenario.parameters[name].distribution
-        assert dist is not None, name
-        lo, hi = support(dist)
-        point = scenario.parameters[name].value
+    names = list(names) if names is not None else drawn_names(scenario)
+    supports = {n: support(_distribution(scenario, n)) for n in names}
+    flat = [(n, x) for n in names for x in np.linspace(*supports[n], grid).tolist()]
+    marks = _judgements(scenario, flat, runs, rng_seed)
+    intervals = [
+        [*flat[i], marks[i], flat[i + 1][1], marks[i + 1]]
+        for i in range(len(flat) - 1)
+        if flat[i][0] == flat[i + 1][0] and marks[i] != marks[i + 1]
+    ]
 
-        def judge(v: float, name: str = name) -> tuple[str, tuple[str, ...]]:
-            return _judgement(with_overrides(scenario, {name: v}), runs, rng_seed)
+    def wide(iv: list[Any]) -> bool:
+        lo, hi = supports[iv[0]]
+        return bool(iv[3] - iv[1] > tolerance * (hi - lo))
 
-        xs = np.linspace(lo, hi, grid).tolist()
-        marks = [judge(x) for x in xs]
-        for i in range(grid - 1):
-            a, ja, b, jb = xs[i], marks[i], xs[i + 1], marks[i + 1]
-            if ja == jb:
-                continue
-            while b - a > tolerance * (hi - lo):
-                mid = (a + b) / 2
-                jm = judge(mid)
-                a, ja, b, jb = (mid, jm, b, jb) if jm == ja else (a, ja, mid, jm)
-            at = (a + b) / 2
-            rows.append(
-                {
-                    "parameter": name,
-                    "value": point,
-                    "at": at,
-                    "below": ja[0],
-                    "above": jb[0],
-                    "changes": _changes(ja, jb),
-                    "distance": abs(at - point) / (hi - lo),
-                    "support": [lo, hi],
-                }
-            )
+    while active := [iv for iv in intervals if wide(iv)]:
+        mids = [(iv[0], (iv[1] + iv[3]) / 2) for iv in active]
+        for iv, (_, mid), jm in zip(
+            active, mids, _judgements(scenario, mids, runs, rng_seed), strict=True
+        ):
+            iv[1:] = [mid, jm, iv[3], iv[4]] if jm == iv[2] else [iv[1], iv[2], mid, jm]
+    rows = [_row(scenario, supports[iv[0]], *iv) for iv in intervals]
     return sorted(rows, key=lambda r: r["distance"])
 
 
-def _judgement(scenario: Scenario, runs: int, rng_seed: int) -> tuple[str, tuple[str, ...]]:
+def _distribution(scenario: Scenario, name: str) -> Distribution:
+    dist = scenario.parameters[name].distribution
+    assert dist is not None, name
+    return dist
+
+
+def _row(
+    scenario: Scenario,
+    bounds: tuple[float, float],
+    name: str,
+    a: float,
+    ja: tuple[str, tuple[str, ...]],
+    b: float,
+    jb: tuple[str, tuple[str, ...]],
+) -> dict[str, Any]:
+    """The row of the flip between ``a`` (judged ``ja``) and ``b`` (``jb``)."""
+    lo, hi = bounds
+    point, at = scenario.parameters[name].value, (a + b) / 2
+    return {
+        "parameter": name,
+        "value": point,
+        "at": at,
+        "below": ja[0],
+        "above": jb[0],
+        "changes": _changes(ja, jb),
+        "distance": abs(at - point) / (hi - lo),
+        "support": [lo, hi],
+    }
+
+
+def _judgements(
+    scenario: Scenario, values: Sequence[tuple[str, float]], runs: int, rng_seed: int
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The judgement of ``runs`` paths at each (parameter, value), all simulated together."""
+    games = [Game.from_scenario(with_overrides(scenario, {n: v})) for n, v in values]
+    tables = simulate_points(games, runs, [rng_seed] * len(games))
+    return [_judgement(scenario, table, runs) for _, table in tables]
+
+
+def _judgement(scenario: Scenario, table: pd.DataFrame, runs: int) -> tuple[str, tuple[str, ...]]:
     """The modal outcome of ``runs`` paths, and the outcomes with probability over 0.5."""
-    counts = simulate(scenario, runs, rng_seed).runs["outcome"].value_counts()
+    counts = table["outcome"].value_counts()
     ids = [o.id for o in scenario.outcomes]
     modal = max(ids, key=lambda o: (int(counts.get(o, 0)), -ids.index(o)))
     return modal, tuple(o for o in ids if counts.get(o, 0) > runs / 2)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
@@ -44,12 +43,14 @@ from sim.scenario import (
 from sim.simulate._batch import reach
 from sim.simulate._draws import children, draw_paths, generator
 from sim.simulate._eventlog import run_logged
+from sim.simulate._executors import map_tasks
 from sim.simulate._runner import (
     Progress,
     Tables,
     _concat,
     _events_table,
     _runs_table,
+    in_order,
     paused_gc,
     prepare_books,
 )
@@ -72,6 +73,9 @@ DEFAULT_DRAWS = 100
 #: The designs of parameter draws: ``sobol`` (scrambled Sobol') and ``lhs`` (Latin hypercube).
 SAMPLERS = ("sobol", "lhs")
 Sampler = Literal["sobol", "lhs"]
+#: Workers a Dask cluster is assumed to have when the draws are split into tasks (their rows do
+#: not depend on it).
+SCHEDULER_WORKERS = 2
 #: The spawn key of the design's seed: two long, so never a path's (one long).
 _DESIGN_KEY = (0x5E7, 0)
 
@@ -154,16 +158,19 @@ def simulate_drawn(
     rng_seed: int,
     workers: int = 1,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> Tables:
     """The paths of every draw (row of ``values``), in order, with the drawn values as columns.
 
-    Draws go in groups (one in this process; two a worker otherwise); each group's policies
-    are solved together (:func:`prepare_books`), only those its paths reach. A path's rows do
-    not depend on its group.
+    Draws go in groups (one in this process; two a worker otherwise, on a pool or on the Dask
+    ``scheduler``, :func:`map_tasks`); each group's policies are solved together
+    (:func:`prepare_books`), only those its paths reach. A path's rows do not depend on its
+    group or its executor.
     """
     blocks = draw_blocks(runs, len(values))
     seeds = children(rng_seed, runs)
-    size = -(-len(blocks) // (1 if workers <= 1 else 2 * workers))  # draws a group
+    spread = 1 if workers <= 1 and scheduler is None else 2 * max(workers, SCHEDULER_WORKERS)
+    size = -(-len(blocks) // spread)  # draws a group
     groups = [
         list(range(start, min(start + size, len(blocks)))) for start in range(0, len(blocks), size)
     ]
@@ -176,18 +183,8 @@ def simulate_drawn(
         )
         for g in groups
     ]
-    parts: list[Tables] = []
-    if workers <= 1 or len(tasks) == 1:
-        for task in tasks:
-            parts.append(_group(*task))
-            if progress:
-                progress(len(parts[-1].runs))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for part in pool.map(_group, *zip(*tasks, strict=True)):
-                parts.append(part)
-                if progress:
-                    progress(len(part.runs))
+    done = map_tasks(_group, tasks, workers, scheduler)
+    parts: list[Tables] = in_order(done, len(tasks), progress)
     runs_table = _concat([p.runs for p in parts])
     return Tables(runs=runs_table, events=_concat([p.events for p in parts]))
 

@@ -4,7 +4,8 @@ This package reads results only. It imports plotly, numpy and pandas, never the 
 (:mod:`sim.report` gathers the data from a run and calls these functions). No function here
 shows a figure or writes a file. One module per figure family: :mod:`._timeline`,
 :mod:`._outcomes` (concession timing and outcome probabilities), :mod:`._stage`,
-:mod:`._compare`, :mod:`._sweep`, :mod:`._uncertainty` (a drawn run), with the shared
+:mod:`._compare`, :mod:`._sweep`, :mod:`._discovery` (PRIM in a sweep), :mod:`._uncertainty`
+(a drawn run), with the shared
 style in :mod:`._style`.
 
 The data it takes:
@@ -34,6 +35,7 @@ it, because Plotly renders some HTML tags in titles, labels and hover text.
 """
 
 from sim.report.figures._compare import comparison
+from sim.report.figures._discovery import prim_trajectories
 from sim.report.figures._outcomes import concession_times, outcome_probabilities
 from sim.report.figures._stage import qre_branch, stage_animation, stage_game
 from sim.report.figures._style import OKABE_ITO, colours, escape
@@ -45,7 +47,7 @@ from sim.report.figures._sweep import (
     sobol_bars,
 )
 from sim.report.figures._timeline import concession_hours, sample_runs, timeline
-from sim.report.figures._uncertainty import per_draw_probabilities, tornado
+from sim.report.figures._uncertainty import per_draw_probabilities, tipping_distances, tornado
 
 __all__ = [
     "OKABE_ITO",
@@ -58,6 +60,7 @@ __all__ = [
     "outcome_probabilities",
     "parallel_coordinates",
     "per_draw_probabilities",
+    "prim_trajectories",
     "probability_curves",
     "probability_heatmaps",
     "qre_branch",
@@ -66,5 +69,6 @@ __all__ = [
     "stage_animation",
     "stage_game",
     "timeline",
+    "tipping_distances",
     "tornado",
 ]

@@ -1,8 +1,9 @@
-"""A drawn run's parameter uncertainty: the per-draw probabilities, and a tornado chart."""
+"""A drawn run's parameter uncertainty: the per-draw probabilities, a tornado chart of the
+parameters' swings and one of their distances from a tipping point."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import plotly.graph_objects as go
 
 from sim.report.figures._style import INK, apply_style, colours, escape, wrap
 
-__all__ = ["per_draw_probabilities", "tornado"]
+__all__ = ["per_draw_probabilities", "tipping_distances", "tornado"]
 
 
 def _per_draw(runs: pd.DataFrame, outcome: str) -> pd.Series:
@@ -105,3 +106,65 @@ def tornado(info: Mapping[str, Any], summary: Mapping[str, Any], runs: pd.DataFr
     fig.update_yaxes(title_text="drawn parameter")
     height = max(400, 180 + 60 * len(rows))
     return apply_style(fig, "Which parameters move the outcome", height, bottom=110)
+
+
+def tipping_distances(
+    drawn: Sequence[str], tipping: Sequence[Mapping[str, Any]], knife_edge: float
+) -> go.Figure:
+    """A tornado of the tipping points: for each drawn parameter, the nearest flip below its
+    point value (left) and above it (right), as a signed share of its range; the band is the
+    knife edge (within ``knife_edge`` of the range). Nearest flip on top; a parameter with no
+    flip in its range has no bar.
+
+    ``tipping`` holds the rows of :func:`sim.simulate.tipping_points` for the ``drawn``
+    parameters."""
+    sides: dict[str, dict[str, Mapping[str, Any]]] = {n: {} for n in drawn}
+    for r in tipping:  # rows come nearest first: keep each side's nearest
+        side = "below" if r["at"] < r["value"] else "above"
+        sides[r["parameter"]].setdefault(side, r)
+    order = sorted(drawn, key=lambda n: (min([r["distance"] for r in sides[n].values()] or [2]), n))
+    order.reverse()  # plotly draws the first category at the bottom
+    fig = go.Figure()
+    fig.add_vrect(x0=-knife_edge, x1=knife_edge, fillcolor="#D55E00", opacity=0.12, line_width=0)
+    for side, colour in (("below", "#56B4E9"), ("above", "#E69F00")):
+        rows = [(n, sides[n][side]) for n in order if side in sides[n]]
+        fig.add_trace(
+            go.Bar(
+                x=[_signed(r) for _, r in rows],
+                y=[escape(n) for n, _ in rows],
+                orientation="h",
+                name=f"nearest flip {side} the point value",
+                marker={"color": colour},
+                customdata=[[r["at"], escape(r["changes"])] for _, r in rows],
+                hovertemplate="%{y}: flips at %{customdata[0]:.4g} (%{x:+.1%} of its range): "
+                "%{customdata[1]}<extra></extra>",
+            )
+        )
+    none = [n for n in order if not sides[n]]
+    fig.add_trace(
+        go.Scatter(
+            x=[0.02] * len(none),
+            y=[escape(n) for n in none],
+            mode="text",
+            text=["no flip in its range"] * len(none),
+            textposition="middle right",
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_vline(x=0, line={"color": INK})
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(
+        title_text="distance of the flip from the point value, share of the range",
+        tickformat="+.0%",
+        range=[-1, 1],
+    )
+    labels = [escape(n) for n in order]
+    fig.update_yaxes(title_text="drawn parameter", categoryorder="array", categoryarray=labels)
+    height = max(360, 180 + 60 * len(order))
+    return apply_style(fig, "How far each parameter is from a tipping point", height, bottom=110)
+
+
+def _signed(row: Mapping[str, Any]) -> float:
+    """The flip's distance from the point value as a share of the range, negative below."""
+    return float(row["distance"]) * (1.0 if row["at"] >= row["value"] else -1.0)

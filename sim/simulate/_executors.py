@@ -1,16 +1,18 @@
-"""Where a sweep's chunks run: in this process, a local process pool, or a Dask cluster.
+"""Where a run's or a sweep's tasks run: in this process, a local process pool, or a Dask
+cluster.
 
-:func:`map_chunks` yields each chunk's rows as it finishes, whichever executor runs it; the
-rows do not depend on the executor.
+:func:`map_tasks` yields each task's result as it finishes, with the task's index, whichever
+executor runs it; :func:`map_chunks` is a sweep's form of it. The results do not depend on the
+executor: every task is a pure function of its arguments.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any
+from typing import Any, TypeVar
 
 from sim.errors import SimError
 from sim.scenario import Scenario
@@ -18,9 +20,11 @@ from sim.scenario import Scenario
 __all__ = [
     "check_scheduler",
     "map_chunks",
+    "map_tasks",
 ]
 
 Task = Callable[[Scenario, list[dict[str, Any]], int], list[dict[str, Any]]]
+R = TypeVar("R")
 
 
 def map_chunks(
@@ -31,20 +35,34 @@ def map_chunks(
     workers: int | None,
     scheduler: str | None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """``fn(scenario, chunk, runs)`` for every chunk, in order of completion.
+    """``fn(scenario, chunk, runs)`` for every chunk (a sweep's points), in order of
+    completion (see :func:`map_tasks`)."""
+    tasks = [(scenario, c, runs) for c in chunks]
+    for _, rows in map_tasks(fn, tasks, workers, scheduler):
+        yield rows
 
-    In this process when ``workers == 1``; on a Dask cluster when ``scheduler`` is given;
+
+def map_tasks(
+    fn: Callable[..., R],
+    tasks: Sequence[tuple[Any, ...]],
+    workers: int | None,
+    scheduler: str | None,
+) -> Iterator[tuple[int, R]]:
+    """``(i, fn(*tasks[i]))`` for every task, in order of completion.
+
+    In this process when ``workers == 1`` (or there is one task); on a Dask cluster when
+    ``scheduler`` is given (``"local"``: a ``LocalCluster`` of ``workers`` processes);
     otherwise in a local process pool of ``workers`` (default: the number of cores).
     """
-    if not chunks:
+    if not tasks:
         return
     if scheduler is not None:
-        yield from _dask(fn, scenario, chunks, runs, workers, scheduler)
-    elif workers == 1 or len(chunks) == 1:
-        for c in chunks:
-            yield fn(scenario, c, runs)
+        yield from _dask(fn, tasks, workers, scheduler)
+    elif workers == 1 or len(tasks) == 1:
+        for i, task in enumerate(tasks):
+            yield i, fn(*task)
     else:
-        yield from _pool(fn, scenario, chunks, runs, workers)
+        yield from _pool(fn, tasks, workers)
 
 
 #: Seconds between a pool worker's checks that its parent is still alive.
@@ -79,21 +97,16 @@ def _quiet_worker() -> None:
 
 
 def _pool(
-    fn: Task,
-    scenario: Scenario,
-    chunks: list[list[dict[str, Any]]],
-    runs: int,
-    workers: int | None,
-) -> Iterator[list[dict[str, Any]]]:
+    fn: Callable[..., R], tasks: Sequence[tuple[Any, ...]], workers: int | None
+) -> Iterator[tuple[int, R]]:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
     try:
-        pending: set[Future[list[dict[str, Any]]]] = {
-            pool.submit(fn, scenario, c, runs) for c in chunks
-        }
+        index: dict[Future[R], int] = {pool.submit(fn, *t): i for i, t in enumerate(tasks)}
+        pending = set(index)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield future.result()
+                yield index[future], future.result()
     except BaseException:
         # Python 3.11 has no public way to stop busy workers (3.14 adds terminate_workers);
         # without this, the interpreter would wait at exit for the points they are on.
@@ -112,13 +125,8 @@ SCHEDULER_TIMEOUT = 10
 
 
 def _dask(
-    fn: Task,
-    scenario: Scenario,
-    chunks: list[list[dict[str, Any]]],
-    runs: int,
-    workers: int | None,
-    scheduler: str,
-) -> Iterator[list[dict[str, Any]]]:
+    fn: Callable[..., R], tasks: Sequence[tuple[Any, ...]], workers: int | None, scheduler: str
+) -> Iterator[tuple[int, R]]:
     try:
         import distributed
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -140,10 +148,11 @@ def _dask(
         check_scheduler(scheduler)
         client = dask.Client(scheduler, timeout=SCHEDULER_TIMEOUT)
     try:
-        futures = [client.submit(fn, scenario, c, runs, pure=False) for c in chunks]
+        futures = [client.submit(fn, *t, pure=False) for t in tasks]
+        index = {f.key: i for i, f in enumerate(futures)}
         try:
             for future in dask.as_completed(futures):
-                yield future.result()
+                yield index[future.key], future.result()
         except BaseException:
             client.cancel(futures)
             raise
