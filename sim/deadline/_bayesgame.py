@@ -19,7 +19,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
 #: Most fixed-point iterations per epoch.
-MAX_ITERATIONS = 200
+MAX_ITERATIONS = 60
 #: The fixed point stops when no strategy moves by more than this.
 STEP_TOLERANCE = 1e-9
 

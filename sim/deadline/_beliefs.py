@@ -31,7 +31,7 @@ from sim.deadline._typespace import TypeSpace, type_spaces
 from sim.errors import SimError
 from sim.model import Model
 
-__all__ = ["BELIEF_GRID", "BeliefSolution", "posterior", "solve_beliefs"]
+__all__ = ["BELIEF_GRID", "BeliefSolution", "belief_path", "posterior", "solve_beliefs"]
 
 FloatArray = NDArray[np.float64]
 
@@ -138,3 +138,25 @@ def solve_beliefs(model: Model, points: int = BELIEF_GRID) -> BeliefSolution:
     return BeliefSolution(
         spaces, grids, (strategy[0], strategy[1]), (value[0], value[1]), regret, iterations
     )
+
+
+def belief_path(
+    solution: BeliefSolution, actions: list[tuple[int, int]]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The public beliefs along a history of action pairs, by Bayes' rule on the strategies
+    the solution plays at each epoch's belief state.
+
+    Returns each player's belief over its types before each epoch and after the last,
+    (K + 1, T) per player, and (K, 2) each player's probability of the action it played.
+    """
+    beliefs = [solution.spaces[0].prior.copy(), solution.spaces[1].prior.copy()]
+    out: list[list[FloatArray]] = [[beliefs[0]], [beliefs[1]]]
+    played = np.zeros((len(actions), 2))
+    for k, pair in enumerate(actions):
+        state = (float(beliefs[0][0]), float(beliefs[1][0]))
+        mixed = solution.at(k, state)
+        for p in range(2):
+            played[k, p] = float(beliefs[p] @ mixed[p][:, pair[p]])
+            beliefs[p] = posterior(beliefs[p], mixed[p], pair[p])
+            out[p].append(beliefs[p])
+    return np.array(out[0]), np.array(out[1]), played
