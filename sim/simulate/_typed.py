@@ -61,7 +61,7 @@ def _draw_actions(
     """Each path's actions, drawn from its types' mixed actions."""
     chosen = []
     for p in range(2):
-        own = mixed[p][np.arange(types.shape[0]), types[:, p]]
+        own = np.asarray(mixed[p][np.arange(types.shape[0]), types[:, p]])
         u = rng.random(types.shape[0])
         chosen.append(np.minimum((own.cumsum(axis=1) < u[:, None]).sum(axis=1), own.shape[1] - 1))
     return chosen
@@ -88,7 +88,13 @@ def _update(
         safe = np.where(prob > 0, prob, 1.0)
         out[:, p] = np.where(prob > 0, belief[:, 0] * like[:, 0] / safe, belief[:, 0])
         for j in np.flatnonzero(out[:, p] != state[:, p]):
-            values = [int(idx[j]), k, player.id, player.actions[chosen[p][j]], float(prob[j])]
+            values: list[object] = [
+                int(idx[j]),
+                k,
+                player.id,
+                player.actions[chosen[p][j]],
+                float(prob[j]),
+            ]
             values += [float(state[j, p]), float(out[j, p]), float(state[j, 0]), float(state[j, 1])]
             events.append(dict(zip(EVENT_COLUMNS, values, strict=True)))
     return out
