@@ -62,7 +62,7 @@ def _draw_actions(
     chosen = []
     for p in range(2):
         own = np.asarray(mixed[p][np.arange(types.shape[0]), types[:, p]])
-        u = rng.random(types.shape[0])
+        u = rng.random((types.shape[0],))
         chosen.append(np.minimum((own.cumsum(axis=1) < u[:, None]).sum(axis=1), own.shape[1] - 1))
     return chosen
 
