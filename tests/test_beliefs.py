@@ -15,7 +15,7 @@ from sim.model import compile_model
 
 ROOT = Path(__file__).resolve().parents[1]
 WOA = ROOT / "scenarios" / "war-of-attrition-deadline.toml"
-AG = ROOT / "scenarios" / "reputational-bargaining.toml"
+AG = ROOT / "tests" / "scenarios" / "types" / "reputational-bargaining.toml"
 
 
 @pytest.mark.parametrize("epochs", [21, 40])

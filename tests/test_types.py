@@ -14,7 +14,7 @@ import sim
 from sim.scenario import parse, validate
 
 ROOT = Path(__file__).resolve().parents[1]
-AG = ROOT / "scenarios" / "reputational-bargaining.toml"
+AG = ROOT / "tests" / "scenarios" / "types" / "reputational-bargaining.toml"
 
 
 @pytest.fixture(scope="module")
