@@ -83,3 +83,15 @@ def test_paths_replay_from_the_seed() -> None:
     a = play_types(solution, model, 50, np.random.default_rng(11))  # type: ignore[arg-type]
     b = play_types(solution, model, 50, np.random.default_rng(11))  # type: ignore[arg-type]
     assert a.runs.equals(b.runs) and a.events.equals(b.events)
+
+
+def test_gsomia_with_no_resolute_korea_is_the_flagship_policy() -> None:
+    path = ROOT / "tests" / "scenarios" / "types" / "gsomia-2019-reputation.toml"
+    scenario = sim.with_overrides(sim.load(path), {"korea.resolute": 0.0})
+    policy = Game.from_scenario(scenario).policy()  # the complete-information solver
+    solved = solve_beliefs(compile_model(scenario), 5)
+    assert solved.grids[0][0] == 0.0  # the state "Korea is surely rational"
+    np.testing.assert_allclose(solved.strategy[0][:, 0, 0, 1], policy.row, atol=1e-12)
+    np.testing.assert_allclose(solved.strategy[1][:, 0, 0, 0], policy.col, atol=1e-12)
+    np.testing.assert_allclose(solved.value[0][:, 0, 0, 1], policy.values[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(solved.value[1][:, 0, 0, 0], policy.values[:, 1], rtol=1e-12)
