@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from sim.deadline._induction import Block, Starts, solve_deadlines
 from sim.deadline._policy import Policy
+from sim.deadline._typespace import has_types
 from sim.equilibria import (
     EquilibriumSet,
     QuantalSolver,
@@ -19,6 +20,7 @@ from sim.equilibria import (
     make_logit_solver,
     make_solver,
 )
+from sim.errors import SimError
 from sim.model import Model, PayoffModel, PressureModel, Schedule, compile_model, structure
 from sim.scenario import Scenario
 
@@ -46,7 +48,19 @@ class Game:
 
     @classmethod
     def of(cls, model: Model, batched: bool = True) -> Game:
-        """The game of a compiled model, its stage games solved by the scenario's method."""
+        """The game of a compiled model, its stage games solved by the scenario's method.
+
+        Raises
+        ------
+        SimError
+            For a scenario with private types (:func:`sim.deadline.has_types`).
+        """
+        if has_types(model.scenario):
+            raise SimError(
+                "players.types: this scenario has private types; they are solved by "
+                "sim.deadline.solve_beliefs and played by sim.simulate.play_types (the run, "
+                "solve and sweep commands do not take types yet, docs/types.md)"
+            )
         config = model.scenario.equilibrium
         shape = model.payoffs.shape
         solver = make_solver(config.method, config.tolerance, shape, batched)

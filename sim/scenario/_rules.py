@@ -24,6 +24,7 @@ from sim.scenario._schema import (
     Uniform,
 )
 from sim.scenario._strict import MAX_EPOCHS, YEARS
+from sim.scenario._types import type_problems
 
 __all__ = ["check", "evidence_items"]
 
@@ -41,7 +42,17 @@ MIN_WINDOW_HOURS = 1.0
 def check(scenario: Scenario, seeds_dir: Path) -> list[Problem]:
     """Every cross-field problem of ``scenario``; empty when it is valid."""
     problems: list[Problem] = []
-    rules = (_players, _payoffs, _outcomes, _references, _dates, _parameters, _schedule, _concept)
+    rules = (
+        _players,
+        _payoffs,
+        _outcomes,
+        _references,
+        _dates,
+        _parameters,
+        _schedule,
+        _concept,
+        _types,
+    )
     for rule in rules:
         problems.extend(rule(scenario))
     if not problems:  # the limits, on a scenario whose values are otherwise valid
@@ -314,6 +325,10 @@ def _concept(s: Scenario) -> Iterator[Problem]:
     lam = None if config.precision is None else _value(s, config.precision)
     if lam is not None and lam < 0:
         yield Problem("equilibrium.lambda", "must not be negative", lam)
+
+
+def _types(s: Scenario) -> Iterator[Problem]:
+    yield from type_problems(s.players, s.parameters, lambda v: _value(s, v))
 
 
 def evidence_items(node: Any, key: str) -> Iterator[tuple[str, Evidence]]:

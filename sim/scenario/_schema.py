@@ -33,6 +33,7 @@ from sim.scenario._strict import matrix as _matrix
 from sim.scenario._strict import moment as _moment
 from sim.scenario._strict import number_or_ref as _number_or_ref
 from sim.scenario._strict import version as _version
+from sim.scenario._types import PlayerType
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -49,6 +50,7 @@ __all__ = [
     "Outcome",
     "Parameter",
     "Player",
+    "PlayerType",
     "Pressure",
     "PressurePoint",
     "ScalarTerm",
@@ -230,6 +232,7 @@ class Player(Frozen):
     actions: Annotated[tuple[Identifier, ...], Field(min_length=1)]
     concessions: tuple[Identifier, ...] = ()
     payoff: Annotated[tuple[MatrixTerm, ...], Field(min_length=1)]
+    types: tuple[PlayerType, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     assumption: OneLine | None = None
 

@@ -44,6 +44,7 @@ from sim.simulate._runner import (
 from sim.simulate._simpy import run_each, simulate_each, simulate_path
 from sim.simulate._summary import summarise, wilson
 from sim.simulate._tipping import KNIFE_EDGE, support, tipping_points
+from sim.simulate._typed import TypedPaths, play_types
 from sim.simulate._uncertain import (
     DEFAULT_DRAWS,
     SAMPLERS,
@@ -68,6 +69,7 @@ __all__ = [
     "ProgressArg",
     "RunResult",
     "Tables",
+    "TypedPaths",
     "check_runs",
     "check_scheduler",
     "clock_times",
@@ -84,6 +86,7 @@ __all__ = [
     "path_generators",
     "path_log",
     "paused_gc",
+    "play_types",
     "prepare_books",
     "progress_bar",
     "quantile",
