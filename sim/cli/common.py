@@ -6,15 +6,15 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from sim.errors import SimError
 from sim.scenario import find_scenario
+from sim.simulate import progress_bar as library_progress_bar
 
 __all__ = [
     "SCENARIO_ARGUMENT",
@@ -92,17 +92,13 @@ def overrides(pairs: list[str]) -> dict[str, float]:
 
 
 @contextmanager
-def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Any]:
-    """A progress bar with an ETA on stderr; yields ``advance(n)``. Silent when not a TTY."""
-    show = enabled and sys.stderr.isatty()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=stderr, disable=not show, transient=False) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Callable[[int], None]]:
+    """The library's progress bar (:func:`sim.simulate.progress_bar`) on stderr when it is a
+    terminal; yields ``advance(n)``, which does nothing when the bar is off (so that the
+    library draws no bar of its own)."""
+    with library_progress_bar(enabled and sys.stderr.isatty(), total, label) as advance:
+        yield advance if advance is not None else _ignore
+
+
+def _ignore(done: int) -> None:
+    """A progress callback that shows nothing."""
