@@ -12,14 +12,16 @@ from typing import Any
 
 from rich.console import Console
 
+from sim.deadline import Game, PolicyBook
 from sim.errors import SimError
-from sim.scenario import find_scenario
+from sim.scenario import Scenario, find_scenario
 from sim.simulate import progress_bar as library_progress_bar
 
 __all__ = [
     "SCENARIO_ARGUMENT",
     "add_command",
     "add_set_argument",
+    "cost_hint",
     "full_width_when_piped",
     "overrides",
     "progress_bar",
@@ -102,3 +104,27 @@ def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Calla
 
 def _ignore(done: int) -> None:
     """A progress callback that shows nothing."""
+
+
+#: The flagship's pre-solving work (151 pressure levels x 56 live epochs of 3x3 stage games,
+#: 20 vertex subsystems each), and the multiple of it above which the commands say why a
+#: scenario will take a while.
+FLAGSHIP_WORK = 151 * 56 * 20
+HINT_ABOVE = 10
+
+
+def cost_hint(scenario: Scenario) -> str | None:
+    """A one-line note on stderr's behalf when pre-solving ``scenario``'s policies is far
+    more work than the flagship's: the stage games (pressure levels x live epochs) and
+    their size, and where docs/performance.md says what to change. ``None`` otherwise."""
+    game = Game.from_scenario(scenario)
+    levels, epochs = max(len(PolicyBook.grid(game)), 1), game.schedule.live
+    m, n = game.payoffs.shape
+    work = levels * epochs * math.comb(m + n, m)
+    if work <= HINT_ABOVE * FLAGSHIP_WORK:
+        return None
+    return (
+        f"note: {levels * epochs:,} stage games of {m}x{n} to pre-solve ({levels} pressure "
+        f"levels x {epochs} epochs), about {work / FLAGSHIP_WORK:.0f}x the flagship's work; "
+        'docs/performance.md, "What makes a scenario slow", says what to change'
+    )

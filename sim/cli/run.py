@@ -15,8 +15,10 @@ from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
     add_set_argument,
+    cost_hint,
     overrides,
     progress_bar,
+    stderr,
     stdout,
 )
 from sim.cli.report import open_in_browser
@@ -123,6 +125,8 @@ def main(args: argparse.Namespace) -> int:
         check_output_directory(args.out)
     pins = overrides(args.overrides)
     scenario = load(args.scenario, pins)
+    if not args.quiet and (hint := cost_hint(scenario)) is not None:
+        stderr.print(hint, markup=False, highlight=False)
     total = 1 if args.replay is not None else args.runs
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(

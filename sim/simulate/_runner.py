@@ -35,6 +35,7 @@ __all__ = [
     "simulate",
     "simulate_points",
     "simulate_prepared",
+    "solve_reached",
 ]
 
 #: Paths run together, and handed to a worker, at a time.
