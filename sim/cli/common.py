@@ -23,6 +23,7 @@ __all__ = [
     "add_set_argument",
     "cost_hint",
     "full_width_when_piped",
+    "note_cost",
     "overrides",
     "progress_bar",
     "stderr",
@@ -128,3 +129,10 @@ def cost_hint(scenario: Scenario) -> str | None:
         f"levels x {epochs} epochs), about {work / FLAGSHIP_WORK:.0f}x the flagship's work; "
         'docs/performance.md, "What makes a scenario slow", says what to change'
     )
+
+
+def note_cost(scenario: Scenario, quiet: bool) -> None:
+    """Print :func:`cost_hint`'s note on stderr, unless ``quiet`` or there is none."""
+    hint = None if quiet else cost_hint(scenario)
+    if hint is not None:
+        stderr.print(hint, markup=False, highlight=False)

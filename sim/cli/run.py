@@ -15,10 +15,9 @@ from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
     add_set_argument,
-    cost_hint,
+    note_cost,
     overrides,
     progress_bar,
-    stderr,
     stdout,
 )
 from sim.cli.report import open_in_browser
@@ -110,23 +109,28 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(handler=main)
 
 
-def main(args: argparse.Namespace) -> int:
+def _checked(args: argparse.Namespace) -> int:
+    """Refuse bad arguments (one line each), before anything is loaded; the workers to use."""
     if args.runs < 1:
         raise SimError(f"--runs {args.runs}: must be at least 1")
     if args.workers < 1:
         raise SimError(f"--workers {args.workers}: must be at least 1")
     if args.replay is not None and not 0 <= args.replay < args.runs:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
-    workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
+    workers: int = min(args.workers, os.cpu_count() or 1) if args.workers else 1
     check_runs(args.runs, args.rng_seed, workers, args.replay)
     if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
         raise SimError(f"--draws {args.draws}: must be in [1, --runs {args.runs}]")
     if args.out is not None:
         check_output_directory(args.out)
+    return workers
+
+
+def main(args: argparse.Namespace) -> int:
+    workers = _checked(args)
     pins = overrides(args.overrides)
     scenario = load(args.scenario, pins)
-    if not args.quiet and (hint := cost_hint(scenario)) is not None:
-        stderr.print(hint, markup=False, highlight=False)
+    note_cost(scenario, args.quiet)
     total = 1 if args.replay is not None else args.runs
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(

@@ -19,7 +19,7 @@ from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
     add_set_argument,
-    cost_hint,
+    note_cost,
     overrides,
     progress_bar,
     stderr,
@@ -155,8 +155,7 @@ def main(args: argparse.Namespace) -> int:
     if args.out is not None and not args.resume:
         check_output_directory(args.out)
     scenario = load(args.scenario, overrides(args.overrides))
-    if not args.quiet and (hint := cost_hint(scenario)) is not None:
-        stderr.print(hint, markup=False, highlight=False)
+    note_cost(scenario, args.quiet)
     specs = [parse_param(_declared(t, scenario, args.design)) for t in args.params]
     n_points = len(expand(specs, args.design, args.samples, args.rng_seed))
     out = args.out or Path("sweeps") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"
