@@ -15,6 +15,7 @@ from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
     add_set_argument,
+    note_cost,
     overrides,
     progress_bar,
     stdout,
@@ -135,7 +136,7 @@ def _checked_workers(args: argparse.Namespace) -> int:
         raise SimError(f"--workers {args.workers}: must be at least 1")
     if args.replay is not None and not 0 <= args.replay < args.runs:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
-    workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
+    workers: int = min(args.workers, os.cpu_count() or 1) if args.workers else 1
     check_runs(args.runs, args.rng_seed, workers, args.replay)
     check_scheduler(args.scheduler)
     if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
@@ -149,6 +150,7 @@ def main(args: argparse.Namespace) -> int:
     workers = _checked_workers(args)
     pins = overrides(args.overrides)
     scenario = load(args.scenario, pins)
+    note_cost(scenario, args.quiet)
     total = 1 if args.replay is not None else args.runs
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(

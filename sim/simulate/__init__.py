@@ -40,6 +40,7 @@ from sim.simulate._runner import (
     simulate,
     simulate_points,
     simulate_prepared,
+    solve_reached,
 )
 from sim.simulate._simpy import run_each, simulate_each, simulate_path
 from sim.simulate._summary import summarise, wilson
@@ -104,6 +105,7 @@ __all__ = [
     "simulate_paths",
     "simulate_points",
     "simulate_prepared",
+    "solve_reached",
     "summarise",
     "support",
     "tipping_points",

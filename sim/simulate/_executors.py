@@ -141,7 +141,7 @@ def _dask(
             processes=True,
             threads_per_worker=1,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # no dashboard port to collide on (8787 may be taken)
         )
         client = dask.Client(cluster)
     else:

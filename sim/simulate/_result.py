@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.errors import ArgumentError
 from sim.io import manifest, write_json, write_parquet
-from sim.scenario import Scenario, load, with_overrides
+from sim.scenario import Scenario, facts_html, facts_repr, load, with_overrides
 from sim.simulate._executors import check_scheduler
 from sim.simulate._progress import ProgressArg, progress_bar
 from sim.simulate._runner import Progress, Tables, check_runs, simulate
@@ -71,14 +71,11 @@ class RunResult:
         }
 
     def __repr__(self) -> str:
-        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
-        return f"<RunResult {self.scenario.meta.id!r}: {facts}>"
+        return facts_repr("RunResult", self.scenario.meta.id, self._facts())
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
-        )
-        return f"<b>{html.escape(self.scenario.meta.name)}</b>: run<table>{rows}</table>"
+        head = f"<b>{html.escape(self.scenario.meta.name)}</b>: run"
+        return facts_html(head, self._facts())
 
     def write(self, directory: str | Path) -> Path:
         """Write the five files into ``directory``, each atomically.
