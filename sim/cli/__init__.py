@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
 from sim.cli import compare as compare_cmd
+from sim.cli import fit as fit_cmd
 from sim.cli import report as report_cmd
 from sim.cli import run as run_cmd
 from sim.cli import scenarios as scenarios_cmd
@@ -48,6 +49,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     solve_cmd,
     run_cmd,
     sweep_cmd,
+    fit_cmd,
     report_cmd,
     compare_cmd,
     scenarios_cmd,
@@ -71,6 +73,7 @@ examples:
   negsim new my-standoff                  start a scenario of your own from a template
   negsim report runs/gsomia-2019-<time>/  rebuild that run's offline report.html
   negsim compare runs/a runs/b --out compare.html   runs side by side
+  negsim fit SCENARIO --param NAME --out fits/x   fit parameters to the record
   python -m sim validate --json scenarios/gsomia-2019.toml
 
 exit status: 0 success, 2 invalid input (one line per problem on stderr)

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
+from sim.calibrate import load_posterior, posterior_rows
 from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
@@ -95,6 +96,13 @@ def add_parser(sub: Any) -> None:
         "--fixed", action="store_true", help="run the point values: draw no distribution"
     )
     p.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="DIR",
+        help="draw the fitted parameters from a negsim fit's posterior in DIR (--draws rows, "
+        "resampled by weight; docs/calibration.md)",
+    )
+    p.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -109,21 +117,11 @@ def add_parser(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    if args.runs < 1:
-        raise SimError(f"--runs {args.runs}: must be at least 1")
-    if args.workers < 1:
-        raise SimError(f"--workers {args.workers}: must be at least 1")
-    if args.replay is not None and not 0 <= args.replay < args.runs:
-        raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
-    workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
-    check_runs(args.runs, args.rng_seed, workers, args.replay)
-    if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
-        raise SimError(f"--draws {args.draws}: must be in [1, --runs {args.runs}]")
-    if args.out is not None:
-        check_output_directory(args.out)
+    workers = _checked(args)
     pins = overrides(args.overrides)
     scenario = load(args.scenario, pins)
     total = 1 if args.replay is not None else args.runs
+    posterior = _posterior(args)
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(
             scenario,
@@ -136,6 +134,7 @@ def main(args: argparse.Namespace) -> int:
             fixed=args.fixed,
             draws=args.draws,
             sampler=args.sampler,
+            posterior=posterior,
         )
     if args.replay is not None:
         _print_replay(result)
@@ -154,6 +153,32 @@ def main(args: argparse.Namespace) -> int:
     if args.open:
         open_in_browser(report)
     return 0
+
+
+def _checked(args: argparse.Namespace) -> int:
+    """The arguments' one-line checks; the workers to use."""
+    if args.runs < 1:
+        raise SimError(f"--runs {args.runs}: must be at least 1")
+    if args.workers < 1:
+        raise SimError(f"--workers {args.workers}: must be at least 1")
+    if args.replay is not None and not 0 <= args.replay < args.runs:
+        raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
+    workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
+    check_runs(args.runs, args.rng_seed, workers, args.replay)
+    if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
+        raise SimError(f"--draws {args.draws}: must be in [1, --runs {args.runs}]")
+    if args.out is not None:
+        check_output_directory(args.out)
+    return workers
+
+
+def _posterior(args: argparse.Namespace) -> tuple[list[str], Any] | None:
+    """--posterior DIR: the fitted names and --draws rows resampled from the posterior."""
+    if args.posterior is None:
+        return None
+    names, table = load_posterior(args.posterior)
+    draws = min(DEFAULT_DRAWS, args.runs) if args.draws is None else args.draws
+    return names, posterior_rows(table, names, draws, args.rng_seed)
 
 
 def _print_summary(result: RunResult) -> None:

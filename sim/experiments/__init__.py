@@ -22,7 +22,7 @@ from sim.experiments._designs import (
     problem,
 )
 from sim.experiments._discovery import PRIM_THRESHOLD, prim_boxes
-from sim.experiments._executors import map_chunks
+from sim.experiments._executors import SCHEDULER_TIMEOUT, check_scheduler, map_chunks
 from sim.experiments._sensitivity import COLUMNS, analyze, outputs_of
 from sim.experiments._store import MANIFEST, PARTS, RESULTS, SENSITIVITY, SweepStore
 from sim.experiments._sweep import (
@@ -46,12 +46,14 @@ __all__ = [
     "PARTS",
     "PRIM_THRESHOLD",
     "RESULTS",
+    "SCHEDULER_TIMEOUT",
     "SENSITIVITY",
     "TEXT_COLUMNS",
     "Design",
     "ParamSpec",
     "SweepStore",
     "analyze",
+    "check_scheduler",
     "expand",
     "map_chunks",
     "outputs_of",

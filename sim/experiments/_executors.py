@@ -16,6 +16,7 @@ from sim.errors import SimError
 from sim.scenario import Scenario
 
 __all__ = [
+    "SCHEDULER_TIMEOUT",
     "check_scheduler",
     "map_chunks",
 ]

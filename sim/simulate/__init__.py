@@ -28,6 +28,13 @@ from sim.simulate._draws import (
 from sim.simulate._eventlog import Log, clock_times, path_log, run_logged
 from sim.simulate._paths import PathResult, first_mover
 from sim.simulate._progress import ProgressArg, interactive, progress_bar
+from sim.simulate._record import (
+    RecordMasks,
+    observed_row,
+    record_likelihood,
+    record_masks,
+    simulated_records,
+)
 from sim.simulate._result import DEFAULT_RUNS, RunResult, run
 from sim.simulate._runner import (
     CHUNK,
@@ -47,6 +54,7 @@ from sim.simulate._uncertain import (
     SAMPLERS,
     draw_blocks,
     drawn_names,
+    frozen,
     parameter_draws,
     quantile,
     simulate_drawn,
@@ -64,6 +72,7 @@ __all__ = [
     "PathArrays",
     "PathResult",
     "ProgressArg",
+    "RecordMasks",
     "RunResult",
     "Tables",
     "check_runs",
@@ -73,7 +82,9 @@ __all__ = [
     "draw_shocks",
     "drawn_names",
     "first_mover",
+    "frozen",
     "interactive",
+    "observed_row",
     "parameter_draws",
     "path_generator",
     "path_generators",
@@ -83,6 +94,8 @@ __all__ = [
     "progress_bar",
     "quantile",
     "reach",
+    "record_likelihood",
+    "record_masks",
     "run",
     "run_each",
     "run_logged",
@@ -96,6 +109,7 @@ __all__ = [
     "simulate_paths",
     "simulate_points",
     "simulate_prepared",
+    "simulated_records",
     "summarise",
     "support",
     "tipping_points",
