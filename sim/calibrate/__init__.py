@@ -13,7 +13,7 @@ The method and its checks: ``docs/calibration.md``.
 """
 
 from sim.calibrate._fit import DEFAULTS, METHODS, fit, posterior_rows, predictive
-from sim.calibrate._likelihood import LogLikelihood, at_values
+from sim.calibrate._likelihood import LogLikelihood, at_values, logit_play
 from sim.calibrate._mcmc import CHAIN, split_rhat
 from sim.calibrate._priors import Prior, prior_of
 from sim.calibrate._result import FitResult
@@ -40,6 +40,7 @@ __all__ = [
     "diagnostics_of",
     "fit",
     "load_posterior",
+    "logit_play",
     "posterior_rows",
     "predictive",
     "prior_of",

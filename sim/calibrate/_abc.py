@@ -36,6 +36,7 @@ population; a fit started again on it continues from the last one.
 
 from __future__ import annotations
 
+import logging
 import random
 import tempfile
 from collections.abc import Callable
@@ -172,12 +173,15 @@ def run_abc(
         resume = (folder / DATABASE).is_file()
         history = abc.load(db, 1) if resume else abc.new(db, observed)
         target = 0.5 / live
-        saved = np.random.get_state()
-        try:
+        saved, logger = np.random.get_state(), logging.getLogger("ABC")
+        level = logger.level
+        try:  # pyabc logs each generation at INFO to stderr: only the CLI speaks
+            logger.setLevel(logging.WARNING)
             np.random.seed(np.random.SeedSequence(rng_seed).generate_state(1)[0])
             history = _generations(abc, history, size["generations"], target, progress)
         finally:
             np.random.set_state(saved)
+            logger.setLevel(level)
         return _result(scenario, prior, history, target, size)
 
 

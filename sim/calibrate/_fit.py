@@ -26,6 +26,9 @@ from sim.simulate import simulate_drawn
 
 __all__ = ["DEFAULTS", "METHODS", "fit", "posterior_rows", "predictive"]
 
+#: Parameter draws of the posterior predictive run at most (each compiles its own game); its
+#: paths are shared among them.
+PREDICTIVE_DRAWS = 50
 #: The methods of :func:`fit`.
 METHODS = ("likelihood", "abc")
 #: Defaults of the fit's sizes: shock paths per likelihood evaluation, walkers and steps of
@@ -126,10 +129,11 @@ def posterior_rows(
 
 
 def predictive(result: FitResult, runs: int, rng_seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The posterior predictive run: ``runs`` paths, each under its own posterior draw, and
-    its outcomes and timing against the record."""
+    """The posterior predictive run: ``runs`` paths under at most :data:`PREDICTIVE_DRAWS`
+    posterior draws (resampled by weight, each with its share of the paths), and its
+    outcomes and timing against the record."""
     scenario, names = result.scenario, result.names
-    values = posterior_rows(result.posterior, names, runs, rng_seed)
+    values = posterior_rows(result.posterior, names, min(runs, PREDICTIVE_DRAWS), rng_seed)
     table = simulate_drawn(scenario, names, values, runs, rng_seed).runs
     observed = scenario.observed
     assert observed is not None

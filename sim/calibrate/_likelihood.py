@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.deadline import Game
 from sim.errors import ArgumentError, ScenarioError
-from sim.scenario import Scenario, with_overrides
+from sim.scenario import Scenario, validate, with_overrides
 from sim.simulate import (
     draw_paths,
     path_generators,
@@ -31,13 +31,21 @@ from sim.simulate import (
     record_masks,
 )
 
-__all__ = ["LogLikelihood", "at_values", "check_record"]
+__all__ = ["LogLikelihood", "at_values", "check_record", "logit_play"]
 
 
 def check_record(scenario: Scenario) -> None:
     """That the scenario has a record to fit to."""
     if scenario.observed is None:
         raise ArgumentError("scenario", scenario.meta.id, "has no [observed] record to fit to")
+
+
+def logit_play(scenario: Scenario, lam: float | str) -> Scenario:
+    """The scenario played at its stage games' logit QRE at precision ``lam`` (a number or a
+    parameter's name), as ``negsim solve --concept logit --lambda`` plays it."""
+    document = dict(scenario.document)
+    config = {**document.get("equilibrium", {}), "concept": "logit", "lambda": lam}
+    return validate({**document, "equilibrium": config}, scenario.path, roots=scenario.roots)
 
 
 def at_values(scenario: Scenario, names: Sequence[str], theta: Sequence[float]) -> Scenario:

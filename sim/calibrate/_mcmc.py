@@ -14,8 +14,10 @@ block starts from the saved state either way).
 
 Diagnostics on the second half of the chain (the first is burn-in): the mean acceptance
 fraction; the integrated autocorrelation time per parameter (emcee's estimator) and the
-effective sample size ``walkers * kept_steps / tau``; and the split R-hat of Gelman et al.
-(2013) with each walker's chain, halved, as the chains (as ArviZ treats an ensemble).
+effective sample size ``walkers * kept_steps / tau`` (``tau_reliable`` is false when the kept
+chain is shorter than 50 times tau, emcee's rule of thumb: the ESS is then a rough figure);
+and the split R-hat of Gelman et al. (2013) with each walker's chain, halved, as the chains
+(as ArviZ treats an ensemble).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from sim.io import atomic
 __all__ = ["CHAIN", "LogPosterior", "maximise", "run_ensemble", "split_rhat"]
 
 FloatArray = NDArray[np.float64]
+#: Kept steps, in autocorrelation times, for emcee's estimate of tau to be trusted (its own
+#: rule of thumb); shorter chains say so in ``tau_reliable``.
+TAU_LENGTHS = 50
 #: The MCMC checkpoint inside a fit's directory.
 CHAIN = "chain.npz"
 
@@ -70,7 +75,7 @@ def maximise(
             x0,
             method="Nelder-Mead",
             bounds=list(zip(low, high, strict=True)),
-            options={"xatol": 1e-6, "fatol": 1e-9, "maxfev": 400 * prior.dim},
+            options={"xatol": 1e-6, "fatol": 1e-9, "maxfev": 100 * prior.dim},
         )
         x, fun, evals = np.asarray(res.x), float(res.fun), int(res.nfev)
     return {
@@ -110,9 +115,10 @@ class Chain:
         import emcee
 
         kept = self.kept()
-        tau = emcee.autocorr.integrated_time(kept, quiet=True)
+        tau = emcee.autocorr.integrated_time(kept, tol=0)  # reliability judged below
         walkers = kept.shape[1]
         return {
+            "tau_reliable": bool(kept.shape[0] >= TAU_LENGTHS * float(np.max(tau))),
             "steps": self.steps,
             "burn_in": self.steps // 2,
             "walkers": walkers,

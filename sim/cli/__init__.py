@@ -73,7 +73,6 @@ examples:
   negsim new my-standoff                  start a scenario of your own from a template
   negsim report runs/gsomia-2019-<time>/  rebuild that run's offline report.html
   negsim compare runs/a runs/b --out compare.html   runs side by side
-  negsim fit SCENARIO --param NAME --out fits/x   fit parameters to the record
   python -m sim validate --json scenarios/gsomia-2019.toml
 
 exit status: 0 success, 2 invalid input (one line per problem on stderr)

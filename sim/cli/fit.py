@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.calibrate import DEFAULTS, METHODS, diagnostics_of, fit, write_fit
+from sim.calibrate import DEFAULTS, METHODS, diagnostics_of, fit, logit_play, write_fit
 from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
@@ -46,8 +46,8 @@ Writes into DIR (--out), each file atomically:
 EPILOG = """\
 examples:
   negsim fit tests/scenarios/fit/logit-choice.toml --param theta --out fits/choice
-  negsim fit gsomia-2019 --set equilibrium.lambda=... --param korea.audience_cost \\
-      --method abc --particles 200 --out fits/gsomia
+  negsim fit gsomia-2019 --lambda 10 --param korea.audience_cost --param us.pressure_scale \\
+      --walkers 8 --steps 50 --paths 32 --out fits/gsomia     # docs/calibration.md
   negsim fit ... --scheduler local --workers 2      # evaluations on a Dask LocalCluster
   negsim run gsomia-2019 --posterior fits/gsomia    # parameters drawn from the posterior
 """
@@ -62,6 +62,15 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--rng-seed", type=int, default=0, metavar="N")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS")
     parser.add_argument("--workers", type=int, default=None, metavar="N")
+    parser.add_argument(
+        "--lambda",
+        dest="lam",
+        type=float,
+        default=None,
+        metavar="L",
+        help="play every stage game at its logit QRE at precision L (the likelihood method "
+        "needs logit play; a scenario's own [equilibrium] concept = 'logit' needs no flag)",
+    )
     for key, value in DEFAULTS.items():
         flag = "--" + key.replace("_", "-")
         parser.add_argument(flag, type=int, default=value, metavar="N", dest=key)
@@ -71,6 +80,8 @@ def add_parser(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     scenario = load(args.scenario, overrides(args.overrides))
+    if args.lam is not None:
+        scenario = logit_play(scenario, args.lam)
     sizes = {key: getattr(args, key) for key in DEFAULTS}
     total = sizes["steps"] if args.method == "likelihood" else sizes["generations"]
     label = "MCMC steps" if args.method == "likelihood" else "ABC generations"
