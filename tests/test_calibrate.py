@@ -218,9 +218,13 @@ def test_fit_writes_its_directory_and_run_draws_from_it(tmp_path: Path) -> None:
     assert code == 0
     names, table = load_posterior(out)
     assert names == ["theta"] and table["weight"].sum() == pytest.approx(1.0)
-    assert {"report.html", "diagnostics.json", "predictive.parquet", "chain.npz"} <= {
-        p.name for p in out.iterdir()
-    }
+    assert {
+        "report.html",
+        "diagnostics.json",
+        "predictive.parquet",
+        "chain.npz",
+        "maximum.json",
+    } <= {p.name for p in out.iterdir()}
     html = (out / "report.html").read_text(encoding="utf-8")
     for figure in ("fit_marginals", "fit_pairs", "prior_posterior", "fit_predictive"):
         assert f'id="{figure}"' in html

@@ -7,6 +7,7 @@ predictive run, and reads and writes a fit's directory (:mod:`._store`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from sim.calibrate._pool import pool
 from sim.calibrate._priors import Prior, prior_of
 from sim.calibrate._result import FitResult
 from sim.errors import ArgumentError
+from sim.io import write_json
 from sim.scenario import Scenario
 from sim.simulate import simulate_drawn
 
@@ -103,7 +105,7 @@ def _likelihood(
 ) -> FitResult:
     loglik = LogLikelihood(scenario, prior.names, size["paths"], rng_seed)
     start = np.array([scenario.parameters[n].value for n in prior.names])
-    maximum = maximise(loglik, prior, start)
+    maximum = _maximum(loglik, prior, start, out, {"paths": size["paths"], "seed": rng_seed})
     steps, walkers = size["steps"], max(size["walkers"], 2 * prior.dim + 2)
     chain = run_ensemble(
         LogPosterior(prior, loglik), steps, walkers, rng_seed, where, out, progress
@@ -116,6 +118,27 @@ def _likelihood(
     posterior["weight"] = 1.0 / len(flat)
     diagnostics = {"method": "likelihood", "paths": size["paths"], **chain.diagnostics(prior.names)}
     return FitResult(scenario, "likelihood", prior.names, prior, posterior, diagnostics, maximum)
+
+
+#: The maximum's checkpoint inside a fit's directory.
+MAXIMUM = "maximum.json"
+
+
+def _maximum(
+    loglik: LogLikelihood, prior: Prior, start: np.ndarray, out: Path | None, key: dict[str, int]
+) -> dict[str, Any]:
+    """The maximum, kept in ``out / MAXIMUM`` for a resumed fit of the same parameters,
+    paths and seed."""
+    path = None if out is None else out / MAXIMUM
+    wanted = {"names": list(prior.names), **key}
+    if path is not None and path.is_file():
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved.get("key") == wanted:
+            return dict(saved["maximum"])
+    maximum = maximise(loglik, prior, start)
+    if path is not None:
+        write_json(path, {"key": wanted, "maximum": maximum})
+    return maximum
 
 
 def posterior_rows(
