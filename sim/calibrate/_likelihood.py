@@ -72,8 +72,8 @@ class LogLikelihood:
             raise ArgumentError(
                 "method",
                 "likelihood",
-                "needs [equilibrium] concept = 'logit' (Nash play gives most records "
-                "probability zero); use --method abc",
+                "needs logit play ([equilibrium] concept = 'logit', or negsim fit --lambda L): "
+                "Nash play gives most records probability zero; the abc method does not",
             )
 
     def per_path(self, theta: Sequence[float]) -> np.ndarray:
