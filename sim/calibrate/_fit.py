@@ -21,7 +21,7 @@ from sim.calibrate._mcmc import LogPosterior, maximise, run_ensemble
 from sim.calibrate._pool import pool
 from sim.calibrate._priors import Prior, prior_of
 from sim.calibrate._result import FitResult
-from sim.errors import ArgumentError
+from sim.errors import ArgumentError, SimError
 from sim.io import write_json
 from sim.scenario import Scenario
 from sim.simulate import simulate_drawn
@@ -86,7 +86,10 @@ def fit(
         if method == "likelihood":
             result = _likelihood(scenario, prior, size, rng_seed, out, where, progress)
         else:
-            from sim.calibrate._abc import run_abc
+            try:
+                from sim.calibrate._abc import run_abc
+            except ImportError:  # pragma: no cover - depends on the installation
+                raise SimError("the abc method needs pyabc: pip install 'negsim[fit]'") from None
 
             result = run_abc(scenario, prior, size, rng_seed, out, where, progress)
     runs, summary = predictive(result, size["predictive_runs"], rng_seed)

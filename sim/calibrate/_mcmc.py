@@ -33,6 +33,7 @@ from scipy import optimize
 
 from sim.calibrate._pool import Pool
 from sim.calibrate._priors import Prior
+from sim.errors import SimError
 from sim.io import atomic
 
 __all__ = ["CHAIN", "LogPosterior", "maximise", "run_ensemble", "split_rhat"]
@@ -43,6 +44,15 @@ FloatArray = NDArray[np.float64]
 TAU_LENGTHS = 50
 #: The MCMC checkpoint inside a fit's directory.
 CHAIN = "chain.npz"
+
+
+def _emcee() -> Any:
+    """emcee, or a one-line error naming the extra that brings it."""
+    try:
+        import emcee
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise SimError("the likelihood method needs emcee: pip install 'negsim[fit]'") from None
+    return emcee
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,7 @@ class Chain:
 
     def diagnostics(self, names: Sequence[str]) -> dict[str, Any]:
         """Acceptance, autocorrelation times, effective sample sizes and split R-hat."""
-        import emcee
+        emcee = _emcee()
 
         kept = self.kept()
         tau = emcee.autocorr.integrated_time(kept, tol=0)  # reliability judged below
@@ -154,7 +164,7 @@ def run_ensemble(
     checkpoint: int = 50,
 ) -> Chain:
     """``steps`` ensemble steps (resumed from ``out / CHAIN`` when it holds some)."""
-    import emcee
+    emcee = _emcee()
 
     prior = logpost.prior
     saved = _load(out, walkers, prior.dim) if out is not None else None
@@ -206,7 +216,7 @@ def _save(out: Path, chain: Chain, state: Any) -> None:
 
 
 def _load(out: Path, walkers: int, dim: int) -> tuple[Chain, Any] | None:
-    import emcee
+    emcee = _emcee()
 
     path = out / CHAIN
     if not path.is_file():
