@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The run directory the report examples name (and ``<time>`` in the top-level examples).
 RUN = "runs/gsomia-2019-20191122-180000"
 NO_BROWSER = "no web browser found"
-COMMANDS = ("validate", "solve", "run", "sweep", "report", "compare", "scenarios", "new")
+COMMANDS = (
+    "validate", "solve", "run", "sweep", "fit", "report", "compare", "scenarios", "new",
+)  # fmt: skip
 
 pytestmark = pytest.mark.slow
 

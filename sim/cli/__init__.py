@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
 from sim.cli import compare as compare_cmd
+from sim.cli import fit as fit_cmd
 from sim.cli import report as report_cmd
 from sim.cli import run as run_cmd
 from sim.cli import scenarios as scenarios_cmd
@@ -35,6 +36,13 @@ FLAGS = {
     "design": "--design",
     "epoch": "--epoch",
     "format": "--format",
+    "generations": "--generations",
+    "method": "--method",
+    "particles": "--particles",
+    "paths": "--paths",
+    "predictive_runs": "--predictive-runs",
+    "steps": "--steps",
+    "walkers": "--walkers",
     "param": "--param",
     "replay": "--replay",
     "rng_seed": "--rng-seed",
@@ -48,6 +56,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     solve_cmd,
     run_cmd,
     sweep_cmd,
+    fit_cmd,
     report_cmd,
     compare_cmd,
     scenarios_cmd,

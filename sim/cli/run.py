@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
+from sim.calibrate import load_posterior, posterior_rows
 from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
@@ -104,6 +105,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--fixed", action="store_true", help="run the point values: draw no distribution"
     )
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="DIR",
+        help="draw the fitted parameters from a negsim fit's posterior in DIR (--draws rows, "
+        "resampled by weight; docs/calibration.md)",
+    )
     _add_executor(p)
     p.add_argument("--out", type=Path, metavar="DIR", help="default runs/<scenario>-<time>/")
     p.add_argument("--replay", type=int, metavar="I", help="simulate only path I of the N")
@@ -152,6 +160,7 @@ def main(args: argparse.Namespace) -> int:
     scenario = load(args.scenario, pins)
     note_cost(scenario, args.quiet)
     total = 1 if args.replay is not None else args.runs
+    posterior = _posterior(args)
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(
             scenario,
@@ -165,6 +174,7 @@ def main(args: argparse.Namespace) -> int:
             draws=args.draws,
             sampler=args.sampler,
             scheduler=args.scheduler,
+            posterior=posterior,
         )
     if args.replay is not None:
         _print_replay(result)
@@ -183,6 +193,15 @@ def main(args: argparse.Namespace) -> int:
     if args.open:
         open_in_browser(report)
     return 0
+
+
+def _posterior(args: argparse.Namespace) -> tuple[list[str], Any] | None:
+    """--posterior DIR: the fitted names and --draws rows resampled from the posterior."""
+    if args.posterior is None:
+        return None
+    names, table = load_posterior(args.posterior)
+    draws = min(DEFAULT_DRAWS, args.runs) if args.draws is None else args.draws
+    return names, posterior_rows(table, names, draws, args.rng_seed)
 
 
 def _print_summary(result: RunResult) -> None:

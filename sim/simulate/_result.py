@@ -10,7 +10,9 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from sim.errors import ArgumentError
 from sim.io import manifest, write_json, write_parquet
@@ -29,6 +31,8 @@ from sim.simulate._uncertain import (
 )
 
 __all__ = ["DEFAULT_RUNS", "RunResult", "run"]
+
+FloatArray = NDArray[np.float64]
 
 #: The module that draws a run's figures (:meth:`RunResult.figures`).
 REPORT_BACKEND = "sim.report"
@@ -129,6 +133,7 @@ def run(
     sampler: str = "sobol",
     pinned: Sequence[str] = (),
     scheduler: str | None = None,
+    posterior: tuple[Sequence[str], FloatArray] | None = None,
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
 
@@ -165,6 +170,10 @@ def run(
         Run the paths' chunks (or groups of draws) on a Dask cluster: its ``"tcp://HOST:PORT"``,
         or ``"local"`` for a ``LocalCluster`` of ``workers`` processes (``pip install
         'negsim[dask]'``). The tables are the same, byte for byte, on any executor.
+    posterior:
+        Parameter names and rows of their values (a fitted posterior's draws,
+        :func:`sim.calibrate.posterior_rows`): each row is one draw, with its share of the
+        paths, instead of the declared distributions (``negsim run --posterior DIR``).
 
     Examples
     --------
@@ -182,8 +191,10 @@ def run(
     if overrides:
         scenario = with_overrides(scenario, overrides)
     names = [] if fixed else drawn_names(scenario, [*(overrides or {}), *pinned])
+    if posterior is not None:
+        names, sampler = list(posterior[0]), "posterior"
     extra: dict[str, Any] = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
-    if drawn_names(scenario):
+    if drawn_names(scenario) or posterior is not None:
         extra["uncertainty"] = {"mode": "drawn" if names else "fixed", "drawn": names}
     total = runs if replay is None else 1
     with progress_bar(progress, total, f"{scenario.meta.id}: paths") as advance:
@@ -192,6 +203,8 @@ def run(
             summary = summarise(scenario, tables.runs)
         else:
             draws = min(DEFAULT_DRAWS, runs) if draws is None else draws
+            if posterior is not None:
+                draws = len(posterior[1])
             tables, summary = _run_drawn(
                 scenario,
                 names,
@@ -200,6 +213,7 @@ def run(
                 (workers, scheduler),
                 replay,
                 advance,
+                None if posterior is None else np.asarray(posterior[1], dtype=np.float64),
             )
             extra["uncertainty"].update(draws=draws, sampler=sampler)
     return RunResult(
@@ -219,13 +233,18 @@ def _run_drawn(
     executor: tuple[int, str | None],
     replay: int | None,
     progress: Progress | None,
+    given: FloatArray | None = None,
 ) -> tuple[Tables, dict[str, Any]]:
     """The nested Monte Carlo: ``draws`` parameter draws of ``names`` (by ``sampler``), each
     with its share of the ``runs`` paths; the summary with its variance split."""
     runs, draws, sampler = design
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= runs:
         raise ArgumentError("draws", draws, f"must be an integer in [1, runs = {runs}]")
-    values = parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
+    values = (
+        parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
+        if given is None
+        else given
+    )
     if replay is not None:
         tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay)
     else:
