@@ -272,10 +272,12 @@ def _recovery(replications: int, steps: int) -> float:
     return hits / replications
 
 
+@pytest.mark.slow
 def test_parameter_recovery_small() -> None:
     assert _recovery(10, 120) >= 0.7
 
 
 @pytest.mark.slow
+@pytest.mark.study  # 7 minutes on a loaded 2-core machine: `python -m pytest -m study`
 def test_parameter_recovery_30_replications() -> None:
     assert _recovery(30, 300) >= 0.8

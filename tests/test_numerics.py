@@ -180,10 +180,21 @@ def _profiles(eqs: EquilibriumSet) -> list[FloatArray]:
 
 
 def _same(ours: list[FloatArray], theirs: list[FloatArray], tol: float = 1e-6) -> bool:
-    """The two sets of profiles are equal, each within ``tol`` in every probability."""
-    if len(ours) != len(theirs):
-        return False
-    return all(any(np.abs(p - q).max() <= tol for q in theirs) for p in ours)
+    """The two sets of profiles are equal, each within ``tol`` in every probability.
+
+    Sets, not lists: in a degenerate game pygambit's ``enummixed_solve`` can report one profile
+    more than once (two vertices of a polytope with the same normalised point), e.g. when a
+    player's payoffs are all equal."""
+
+    def distinct(profiles: list[FloatArray]) -> list[FloatArray]:
+        kept: list[FloatArray] = []
+        for p in profiles:
+            if not any(np.abs(p - q).max() <= tol for q in kept):
+                kept.append(p)
+        return kept
+
+    a, b = distinct(ours), distinct(theirs)
+    return len(a) == len(b) and all(any(np.abs(p - q).max() <= tol for q in b) for p in a)
 
 
 def _mapped(game: tuple[FloatArray, FloatArray], maps: list[tuple[float, float]]) -> list:
@@ -236,6 +247,18 @@ def test_enumeration_on_mapped_games_equals_pygambits_exact_set(
     if not is_degenerate(A, B):
         assert _same(_profiles(solve(A2, B2)), exact)
         assert _same(_profiles(solve_arrays(A2[None], B2[None])[0]), exact)
+
+
+def test_a_player_indifferent_everywhere_has_gambits_extreme_equilibria_once_each() -> None:
+    # Found by Hypothesis: the column player's payoffs all 0. pygambit lists 12 extreme
+    # equilibria with repeats, 9 distinct; vertex enumeration gives the same 9, each once.
+    A = np.array([[2.0, 1, 1], [4, -5, 1], [1, 1, 1], [1, 4, 1]])
+    B = np.zeros((4, 3))
+    exact, ours = _gambit(A, B), _profiles(vertex_enumeration_one(A, B))
+    assert len(exact) == 12
+    assert len(ours) == 9
+    assert _same(ours, exact)
+    assert not _same(ours[:-1], exact)
 
 
 MIXED = (np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[0.0, 1.0], [3.0, 0.0]]))

@@ -19,7 +19,6 @@ from sim.errors import SimError
 from sim.scenario import Scenario
 
 __all__ = [
-    "SCHEDULER_TIMEOUT",
     "check_scheduler",
     "dask_client",
     "map_chunks",
