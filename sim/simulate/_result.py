@@ -49,7 +49,8 @@ class RunResult:
     runs:
         One row per path (``runs.parquet``).
     events:
-        The event log of all paths (``events.parquet``).
+        The event log of all paths (``events.parquet``); ``None`` for a run with
+        ``events=False``, which writes no ``events.parquet``.
     manifest:
         Provenance (``manifest.json``).
     """
@@ -57,7 +58,7 @@ class RunResult:
     scenario: Scenario
     summary: dict[str, Any]
     runs: pd.DataFrame
-    events: pd.DataFrame
+    events: pd.DataFrame | None
     manifest: dict[str, Any] = field(repr=False)
 
     def _facts(self) -> dict[str, str]:
@@ -81,14 +82,16 @@ class RunResult:
         return f"<b>{html.escape(self.scenario.meta.name)}</b>: run<table>{rows}</table>"
 
     def write(self, directory: str | Path) -> Path:
-        """Write the five files into ``directory``, each atomically.
+        """Write the five files into ``directory``, each atomically (four without the event
+        log: no ``events.parquet``).
 
         ``scenario.json`` is the validated document (datetimes as ISO strings), from which
         ``negsim report DIR`` can rebuild the report.
         """
         out = Path(directory)
         write_parquet(out / "runs.parquet", self.runs)
-        write_parquet(out / "events.parquet", self.events)
+        if self.events is not None:
+            write_parquet(out / "events.parquet", self.events)
         write_json(out / "summary.json", self.summary)
         write_json(out / "manifest.json", self.manifest)
         write_json(out / "scenario.json", _plain(self.scenario.document))
@@ -132,6 +135,7 @@ def run(
     sampler: str = "sobol",
     pinned: Sequence[str] = (),
     scheduler: str | None = None,
+    events: bool = True,
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
 
@@ -168,6 +172,11 @@ def run(
         Run the paths' chunks (or groups of draws) on a Dask cluster: its ``"tcp://HOST:PORT"``,
         or ``"local"`` for a ``LocalCluster`` of ``workers`` processes (``pip install
         'negsim[dask]'``). The tables are the same, byte for byte, on any executor.
+    events:
+        Keep the event log (``RunResult.events``, ``events.parquet``); ``False`` skips
+        building it, which saves time and memory. The runs table is the same either way;
+        the summary and manifest record ``"events": false`` and the report leaves out the
+        figure drawn from the log.
 
     Examples
     --------
@@ -186,12 +195,13 @@ def run(
         scenario = with_overrides(scenario, overrides)
     names = [] if fixed else drawn_names(scenario, [*(overrides or {}), *pinned])
     extra: dict[str, Any] = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
+    extra["events"] = bool(events)
     if drawn_names(scenario):
         extra["uncertainty"] = {"mode": "drawn" if names else "fixed", "drawn": names}
     total = runs if replay is None else 1
     with progress_bar(progress, total, f"{scenario.meta.id}: paths") as advance:
         if not names:
-            tables = simulate(scenario, runs, rng_seed, workers, replay, advance, scheduler)
+            tables = simulate(scenario, runs, rng_seed, workers, replay, advance, scheduler, events)
             summary = summarise(scenario, tables.runs)
         else:
             draws = min(DEFAULT_DRAWS, runs) if draws is None else draws
@@ -203,8 +213,11 @@ def run(
                 (workers, scheduler),
                 replay,
                 advance,
+                events,
             )
             extra["uncertainty"].update(draws=draws, sampler=sampler)
+    if not events:
+        summary["events"] = False
     return RunResult(
         scenario=scenario,
         summary=summary,
@@ -222,6 +235,7 @@ def _run_drawn(
     executor: tuple[int, str | None],
     replay: int | None,
     progress: Progress | None,
+    events: bool = True,
 ) -> tuple[Tables, dict[str, Any]]:
     """The nested Monte Carlo: ``draws`` parameter draws of ``names`` (by ``sampler``), each
     with its share of the ``runs`` paths; the summary with its variance split."""
@@ -230,11 +244,11 @@ def _run_drawn(
         raise ArgumentError("draws", draws, f"must be an integer in [1, runs = {runs}]")
     values = parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
     if replay is not None:
-        tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay)
+        tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay, events)
     else:
         workers, scheduler = executor
         tables = simulate_drawn(
-            scenario, names, values, runs, rng_seed, workers, progress, scheduler
+            scenario, names, values, runs, rng_seed, workers, progress, scheduler, events
         )
     summary = summarise(scenario, tables.runs)
     summary["uncertainty"] = variance_split(scenario, tables.runs, names, sampler)
@@ -242,12 +256,18 @@ def _run_drawn(
 
 
 def _replay_drawn(
-    scenario: Scenario, names: list[str], values: Any, runs: int, rng_seed: int, replay: int
+    scenario: Scenario,
+    names: list[str],
+    values: Any,
+    runs: int,
+    rng_seed: int,
+    replay: int,
+    events: bool = True,
 ) -> Tables:
     """Path ``replay`` alone in SimPy, at the values of its draw."""
     draw = next(d for d, b in enumerate(draw_blocks(runs, len(values))) if replay in b)
     at = with_overrides(scenario, dict(zip(names, values[draw].tolist(), strict=True)))
-    tables = simulate(at, runs, rng_seed, 1, replay)
+    tables = simulate(at, runs, rng_seed, 1, replay, events=events)
     tables.runs.insert(1, "draw", [draw])
     for j, name in enumerate(names):
         tables.runs[name] = [float(values[draw, j])]
