@@ -15,15 +15,13 @@ its public API (``docs/architecture.md``):
 'gsomia-2019'
 """
 
-from __future__ import annotations
-
 import importlib as _importlib
+import typing as _typing
 from importlib import metadata as _metadata
-from typing import TYPE_CHECKING, Any
 
 from sim.errors import Problem, ScenarioError, SimError
 
-if TYPE_CHECKING:  # imported on first use (below), so that ``negsim --help`` starts quickly
+if _typing.TYPE_CHECKING:  # imported on first use (below), so that ``negsim --help`` starts quickly
     from sim.deadline import SolveResult, solve
     from sim.experiments import sweep
     from sim.scenario import Scenario, load, parse, validate, with_overrides
@@ -59,7 +57,7 @@ _ROOMS = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
         value = getattr(_importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
