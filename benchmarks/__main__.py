@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.equilibria import FULL, QUICK, SHAPE, enumeration_rows
+from benchmarks.other import FULL_OTHER, QUICK_OTHER, other_rows
 from benchmarks.paths import (
     FULL_RUN,
     PATHS_PER_CORE_TARGET,
@@ -35,7 +36,7 @@ from sim.scenario import load
 #: Seed of the random games and of the simulated paths, so that every run times the same.
 DEFAULT_RNG_SEED = 2019
 
-PARTS = ("enumeration", "run", "qre", "sweep")
+PARTS = ("enumeration", "run", "qre", "sweep", "other")
 
 DESCRIPTION = """\
 Time negsim against the baselines and targets of the performance issue (#7), each
@@ -71,6 +72,11 @@ parts (all by default; choose with --only or --skip):
                90 s (7 minutes before the batch path engine). --sweep-budget SECONDS (or
                Ctrl-C) stops it and projects the full time from the points done.
                --quick: a 5x5 grid with 20 runs a point and no target (7-25 s)
+  other        a scenario unlike the flagship (benchmarks/scenarios/stress-4x4.toml: 4x4
+               actions, 480 epochs, 4 shocks a day) against the flagship, one core:
+               compiling and pre-solving a run's policies, the paths with their event
+               log (1000), one sweep point (200 paths); no target, the ratio says how many
+               times slower it is (about a minute; quick: 120 epochs, 200 and 50 paths)
 """
 
 EPILOG = """\
@@ -182,11 +188,22 @@ def _sweep(args: argparse.Namespace) -> Part:
     return Part(heading, [sweep_row(run)], settings)
 
 
+def _other(args: argparse.Namespace) -> Part:
+    sizes = QUICK_OTHER if args.quick else FULL_OTHER
+    rows, settings = other_rows(sizes, args.rng_seed, say)
+    heading = (
+        "a scenario unlike the flagship against the flagship, one core, rng_seed="
+        f"{args.rng_seed}; no target: a ratio below 1x is how many times slower it is"
+    )
+    return Part(heading, rows, settings)
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], Part]] = {
     "enumeration": _enumeration,
     "run": _run,
     "qre": _qre,
     "sweep": _sweep,
+    "other": _other,
 }
 
 

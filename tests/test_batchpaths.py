@@ -87,3 +87,30 @@ def test_bisect_right_takes_the_same_halving_steps_as_the_standard_library() -> 
         assert got.tolist() == [
             bisect.bisect_right(r.tolist(), x) for r, x in zip(rows, u, strict=True)
         ]
+
+
+def test_a_run_solves_the_levels_its_paths_leave_the_grid_for_before_they_run() -> None:
+    """Shocks that pile up (10 a day, halving in two days) take the pressure above the
+    book's grid; :func:`solve_reached` solves those levels in one induction first, the
+    paths then solve nothing on the way, and they are the paths of a book that solved
+    them as they came."""
+    from sim.simulate import draw_paths, path_generators, prepare_books, run_paths, solve_reached
+    from sim.simulate._runner import _runs_table
+
+    fixture = ROOT / "benchmarks" / "scenarios" / "stress-4x4.toml"
+    changes = {"schedule.epochs": 24, "shock_rate": 10, "pressure.shocks.decay_half_life_hours": 48}
+    scenario = sim.load(fixture, changes)
+    game = Game.from_scenario(scenario)
+    book, lazy = prepare_books([game, game])
+    draws = draw_paths(game, path_generators(3, 200))
+    assert draws.levels.max() > game.pressure.ceiling() + 0.05
+    grid = book.solved
+    solve_reached(game, book, draws)
+    assert book.solved > grid
+    solved, ahead = book.solved, run_paths(game, book, draws)
+    assert book.solved == solved  # nothing left to solve on the way
+    as_they_came = run_paths(game, lazy, draws)
+    assert lazy.solved > grid
+    pd.testing.assert_frame_equal(
+        _runs_table(scenario, range(200), ahead), _runs_table(scenario, range(200), as_they_came)
+    )

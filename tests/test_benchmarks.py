@@ -201,4 +201,4 @@ def test_command_line_parts_and_help() -> None:
     text = parser().format_help()
     for part in PARTS:
         assert part in text
-    assert "--sweep-budget" in text and "50x50" in text
+    assert "--sweep-budget" in text and "50x50" in text and "stress-4x4" in text

@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The run directory the report examples name (and ``<time>`` in the top-level examples).
 RUN = "runs/gsomia-2019-20191122-180000"
 NO_BROWSER = "no web browser found"
-COMMANDS = ("validate", "solve", "run", "sweep", "report", "compare", "scenarios", "new")
+COMMANDS = (
+    "validate", "solve", "run", "sweep", "fit", "report", "compare", "scenarios", "new",
+)  # fmt: skip
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +67,7 @@ def scheduler() -> Iterator[str]:
     from distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=":0"
     ) as cluster:
         yield cluster.scheduler_address
 

@@ -93,3 +93,35 @@ def test_realised_pressure_adds_each_shock_from_its_time_on_whatever_the_other_p
         )
         expected = 1.5 * np.maximum(model.scheduled(t) + extra, 0.0)  # type: ignore[attr-defined]
         np.testing.assert_allclose(row, expected, rtol=1e-12, atol=1e-15)
+
+
+def _realised_in_one_array(model: object, t: np.ndarray, shocks: list[np.ndarray]) -> np.ndarray:
+    """The realised pressure as it was computed before #18 (item 12): every decay of every
+    shock at every time in one (P, T, n) array, zero where the shock is still to come."""
+    counts = np.array([len(s) for s in shocks])
+    out = np.empty((len(shocks), t.size))
+    for n in np.unique(counts).tolist():
+        members = np.flatnonzero(counts == n)
+        if n == 0:
+            out[members] = model.level(t)  # type: ignore[attr-defined]
+            continue
+        each = np.stack([shocks[i] for i in members])
+        dt = t[None, :, None] - each[:, None, :, 0]
+        decayed = each[:, None, :, 1] * model.decay(np.maximum(dt, 0.0))  # type: ignore[attr-defined]
+        extra = np.where(dt >= 0, decayed, 0.0).sum(axis=2)
+        out[members] = model.combine(model.scheduled(t), extra)  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.mark.parametrize("rate", [0.3, 4.0, 40.0])
+def test_realised_pressure_in_blocks_has_the_bits_of_the_one_array_sum(rate: float) -> None:
+    """Many shocks and epochs (more than one block of ``STRUCK_BLOCK``), shocks at the very
+    epochs, negative sizes: the same bytes as the sum over one array."""
+    model, schedule = _model({"pressure.shocks.rate_per_day": rate})
+    t = np.append(np.linspace(0.0, schedule.window_hours, 400), schedule.window_hours)  # type: ignore[attr-defined]
+    rng = np.random.default_rng(7)
+    shocks = [draw(model, schedule.window_hours, rng) for _ in range(60)]  # type: ignore[arg-type, attr-defined]
+    shocks[0] = np.array([[t[3], -0.4], [t[3], 0.2], [t[10], 0.1]])  # at epochs, tied
+    shocks[1] = np.zeros((0, 2))
+    got = model.realised(t, shocks)  # type: ignore[attr-defined]
+    assert got.tobytes() == _realised_in_one_array(model, t, shocks).tobytes()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import sim
@@ -142,6 +143,18 @@ def test_resume_of_a_folder_with_no_sweep(
     assert not (tmp_path / "none" / "manifest.json").exists()
 
 
+def _fill_disk(monkeypatch: pytest.MonkeyPatch, *writers: tuple[object, str]) -> None:
+    """Every write through these ``(owner, name)`` writers fails as on a full disk, naming
+    the file (a path's own, or the run's Parquet file)."""
+
+    def full(*args: object, **kwargs: object) -> None:
+        name = str(args[0]) if args and isinstance(args[0], Path) else "out/runs.parquet"
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), name)
+
+    for owner, name in writers:
+        monkeypatch.setattr(owner, name, full)
+
+
 @pytest.mark.parametrize("command", ["run", "sweep"])
 def test_disk_full_is_one_line_and_leaves_nothing(
     capsys: pytest.CaptureFixture[str],
@@ -149,11 +162,7 @@ def test_disk_full_is_one_line_and_leaves_nothing(
     monkeypatch: pytest.MonkeyPatch,
     command: str,
 ) -> None:
-    def full(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "out/runs.parquet")
-
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
-    monkeypatch.setattr("pyarrow.parquet.write_table", full)
+    _fill_disk(monkeypatch, (pd.DataFrame, "to_parquet"), (pq, "write_table"))
     out = tmp_path / "out"
     argv = ["run", str(WAR), "--runs", "5", *FAST] if command == "run" else [*SWEEP, "--quiet"]
     refused(capsys, [*argv, "--out", str(out)], "No space left on device")
@@ -267,10 +276,7 @@ def test_disk_full_in_report_and_compare_is_one_line(
     capsys.readouterr()
     before = _tree(tmp_path)
 
-    def full(self: Path, *args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-
-    monkeypatch.setattr(Path, "write_text", full)
+    _fill_disk(monkeypatch, (Path, "write_text"))
     argv = ["report", str(out)] if command == "report" else ["compare", str(out), str(out)]
     argv += ["--out", str(tmp_path / "c.html")] if command == "compare" else []
     refused(capsys, argv, "No space left on device")

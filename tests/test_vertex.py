@@ -297,3 +297,26 @@ def test_the_cross_product_of_the_small_solves_is_numpys_to_the_bit() -> None:
         v = rng.normal(size=shape)
         first = _cross(np.moveaxis(u, -1, 0), np.moveaxis(v, -1, 0))  # stacked on axis 0
         np.testing.assert_array_equal(np.moveaxis(first, 0, -1), np.cross(u, v))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_regular_4x4_systems_are_those_the_singular_values_pass(seed: int) -> None:
+    """The adjugate bounds that spare 4x4 systems their SVD decide as the SVD does: on
+    small-integer matrices with tied and proportional rows and columns (ranks 1 to 4), and
+    on nearly singular ones around the tolerance."""
+    from sim.equilibria._linalg import _adjugate_norm4, _regular
+
+    rng = np.random.default_rng(seed)
+    mats = rng.integers(-2, 3, size=(6000, 4, 4)).astype(float)
+    mats[::3, 1] = mats[::3, 0]
+    mats[::5, :, 2] = 2 * mats[::5, :, 3]
+    mats[::7, 2:] = 0.0
+    near = rng.normal(size=(2000, 4, 4))
+    near[:, 3] = near[:, 0] + np.logspace(-12, -6, 2000)[:, None] * rng.normal(size=(2000, 4))
+    stack = np.concatenate((mats, near))
+    values = np.linalg.svd(stack, compute_uv=False)
+    for tol in (1e-9, 1e-6):
+        np.testing.assert_array_equal(_regular(stack, tol), values[:, -1] > tol * values[:, 0])
+    adjugate = np.linalg.det(near)[:, None, None] * np.linalg.inv(near)
+    norm = np.sqrt(np.square(adjugate).sum(axis=(1, 2)))
+    np.testing.assert_allclose(_adjugate_norm4(near), norm, rtol=1e-6)

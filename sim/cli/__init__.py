@@ -27,6 +27,13 @@ FLAGS = {
     "design": "--design",
     "epoch": "--epoch",
     "format": "--format",
+    "generations": "--generations",
+    "method": "--method",
+    "particles": "--particles",
+    "paths": "--paths",
+    "predictive_runs": "--predictive-runs",
+    "steps": "--steps",
+    "walkers": "--walkers",
     "param": "--param",
     "replay": "--replay",
     "rng_seed": "--rng-seed",
@@ -63,6 +70,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("run", "sim.cli.run", "simulate a scenario from the start to the deadline many times"),
     Command(
         "sweep", "sim.cli.sweep", "simulate a scenario over a grid or sample of parameter values"
+    ),
+    Command(
+        "fit",
+        "sim.cli.fit",
+        "fit parameters to the scenario's [observed] record (a posterior, diagnostics, a check)",
     ),
     Command(
         "report",

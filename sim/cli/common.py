@@ -6,21 +6,24 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from sim.deadline import Game, PolicyBook
 from sim.errors import SimError
-from sim.scenario import find_scenario
+from sim.scenario import Scenario, find_scenario
+from sim.simulate import progress_bar as library_progress_bar
 
 __all__ = [
     "SCENARIO_ARGUMENT",
     "add_command",
     "add_set_argument",
+    "cost_hint",
     "full_width_when_piped",
+    "note_cost",
     "overrides",
     "progress_bar",
     "stderr",
@@ -92,17 +95,44 @@ def overrides(pairs: list[str]) -> dict[str, float]:
 
 
 @contextmanager
-def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Any]:
-    """A progress bar with an ETA on stderr; yields ``advance(n)``. Silent when not a TTY."""
-    show = enabled and sys.stderr.isatty()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
+def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Callable[[int], None]]:
+    """The library's progress bar (:func:`sim.simulate.progress_bar`) on stderr when it is a
+    terminal; yields ``advance(n)``, which does nothing when the bar is off (so that the
+    library draws no bar of its own)."""
+    with library_progress_bar(enabled and sys.stderr.isatty(), total, label) as advance:
+        yield advance if advance is not None else _ignore
+
+
+def _ignore(done: int) -> None:
+    """A progress callback that shows nothing."""
+
+
+#: The flagship's pre-solving work (151 pressure levels x 56 live epochs of 3x3 stage games,
+#: 20 vertex subsystems each), and the multiple of it above which the commands say why a
+#: scenario will take a while.
+FLAGSHIP_WORK = 151 * 56 * 20
+HINT_ABOVE = 10
+
+
+def cost_hint(scenario: Scenario) -> str | None:
+    """A one-line note on stderr's behalf when pre-solving ``scenario``'s policies is far
+    more work than the flagship's: the stage games (pressure levels x live epochs) and
+    their size, and where docs/performance.md says what to change. ``None`` otherwise."""
+    game = Game.from_scenario(scenario)
+    levels, epochs = max(len(PolicyBook.grid(game)), 1), game.schedule.live
+    m, n = game.payoffs.shape
+    work = levels * epochs * math.comb(m + n, m)
+    if work <= HINT_ABOVE * FLAGSHIP_WORK:
+        return None
+    return (
+        f"note: {levels * epochs:,} stage games of {m}x{n} to pre-solve ({levels} pressure "
+        f"levels x {epochs} epochs), about {work / FLAGSHIP_WORK:.0f}x the flagship's work; "
+        'docs/performance.md, "What makes a scenario slow", says what to change'
     )
-    with Progress(*columns, console=stderr, disable=not show, transient=False) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+
+
+def note_cost(scenario: Scenario, quiet: bool) -> None:
+    """Print :func:`cost_hint`'s note on stderr, unless ``quiet`` or there is none."""
+    hint = None if quiet else cost_hint(scenario)
+    if hint is not None:
+        stderr.print(hint, markup=False, highlight=False)

@@ -11,10 +11,12 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
+from sim.calibrate import load_posterior, posterior_rows
 from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
     add_set_argument,
+    note_cost,
     overrides,
     progress_bar,
     stdout,
@@ -106,6 +108,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--fixed", action="store_true", help="run the point values: draw no distribution"
     )
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="DIR",
+        help="draw the fitted parameters from a negsim fit's posterior in DIR (--draws rows, "
+        "resampled by weight; docs/calibration.md)",
+    )
     _add_executor(p)
     p.add_argument("--out", type=Path, metavar="DIR", help="default runs/<scenario>-<time>/")
     p.add_argument("--replay", type=int, metavar="I", help="simulate only path I of the N")
@@ -143,7 +152,7 @@ def _checked_workers(args: argparse.Namespace) -> int:
         raise SimError(f"--workers {args.workers}: must be at least 1")
     if args.replay is not None and not 0 <= args.replay < args.runs:
         raise SimError(f"--replay {args.replay}: must be a path index in [0, {args.runs})")
-    workers = min(args.workers, os.cpu_count() or 1) if args.workers else 1
+    workers: int = min(args.workers, os.cpu_count() or 1) if args.workers else 1
     check_runs(args.runs, args.rng_seed, workers, args.replay)
     check_scheduler(args.scheduler)
     if not args.fixed and args.draws is not None and not 1 <= args.draws <= args.runs:
@@ -157,7 +166,9 @@ def main(args: argparse.Namespace) -> int:
     workers = _checked_workers(args)
     pins = overrides(args.overrides)
     scenario = load(args.scenario, pins)
+    note_cost(scenario, args.quiet)
     total = 1 if args.replay is not None else args.runs
+    posterior = _posterior(args)
     with progress_bar(total, f"{scenario.meta.id}", not args.quiet) as advance:
         result = run(
             scenario,
@@ -171,6 +182,7 @@ def main(args: argparse.Namespace) -> int:
             draws=args.draws,
             sampler=args.sampler,
             scheduler=args.scheduler,
+            posterior=posterior,
             events=not args.no_events,
         )
     if args.replay is not None:
@@ -190,6 +202,15 @@ def main(args: argparse.Namespace) -> int:
     if args.open:
         open_in_browser(report)
     return 0
+
+
+def _posterior(args: argparse.Namespace) -> tuple[list[str], Any] | None:
+    """--posterior DIR: the fitted names and --draws rows resampled from the posterior."""
+    if args.posterior is None:
+        return None
+    names, table = load_posterior(args.posterior)
+    draws = min(DEFAULT_DRAWS, args.runs) if args.draws is None else args.draws
+    return names, posterior_rows(table, names, draws, args.rng_seed)
 
 
 def _print_summary(result: RunResult) -> None:

@@ -19,6 +19,7 @@ from sim.cli.common import (
     SCENARIO_ARGUMENT,
     add_command,
     add_set_argument,
+    note_cost,
     overrides,
     progress_bar,
     stderr,
@@ -169,6 +170,7 @@ def main(args: argparse.Namespace) -> int:
     if args.out is not None and not args.resume:
         check_output_directory(args.out)
     scenario = load(args.scenario, overrides(args.overrides))
+    note_cost(scenario, args.quiet)
     specs = [_declared(t, scenario, args.design, args.from_distributions) for t in args.params]
     n_points = len(expand(specs, args.design, args.samples, args.rng_seed))
     out = args.out or Path("sweeps") / f"{scenario.meta.id}-{datetime.now():%Y%m%d-%H%M%S}"

@@ -34,7 +34,7 @@ from sim.equilibria import (
 )
 from sim.equilibria import solve as solve_game
 from sim.errors import ArgumentError, SimError
-from sim.scenario import Scenario, load, validate, with_overrides
+from sim.scenario import Scenario, facts_html, facts_repr, load, validate, with_overrides
 
 __all__ = [
     "SolveResult",
@@ -98,14 +98,11 @@ class SolveResult:
         }
 
     def __repr__(self) -> str:
-        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
-        return f"<SolveResult {self.scenario.meta.id!r}: {facts}>"
+        return facts_repr("SolveResult", self.scenario.meta.id, self._facts())
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
-        )
-        return f"<b>{html.escape(self.scenario.meta.name)}</b>: solved<table>{rows}</table>"
+        head = f"<b>{html.escape(self.scenario.meta.name)}</b>: solved"
+        return facts_html(head, self._facts())
 
     def figures(self) -> dict[str, Any]:
         """Interactive figures of this stage game by name (``plotly.graph_objects.Figure``):

@@ -92,10 +92,11 @@ def _solve_subsystems(
         point, regular = _solve_small(mats, rhs, tol)
     else:
         regular = _regular(mats, tol)
-        mats = np.where(regular[..., None, None], mats, np.eye(mats.shape[-1]))
+        # only the regular systems are solved (LAPACK solves each on its own, so the others
+        # change nothing); a singular one keeps its right-hand side, which no vertex uses
+        point = np.array(rhs, dtype=np.float64)
         with np.errstate(all="ignore"):
-            solved = np.linalg.solve(mats, rhs[..., None])[..., 0]
-        point = solved.astype(np.float64, copy=False)
+            point[regular] = np.linalg.solve(mats[regular], rhs[regular][..., None])[..., 0]
     with np.errstate(all="ignore"):
         slack: FloatArray = h - np.einsum("gcd,gsd->gsc", H, point)
     finite = np.all(np.isfinite(slack), axis=-1)

@@ -24,6 +24,9 @@ FloatArray = NDArray[np.float64]
 #: Typical shocks above the scheduled peak that :meth:`PressureModel.ceiling` allows for.
 CEILING_SHOCKS = 5.0
 
+#: Elements (path x epoch x shock) of one block of :meth:`PressureModel._struck`.
+STRUCK_BLOCK = 1 << 14
+
 
 @dataclass(frozen=True)
 class PressureModel:
@@ -100,11 +103,31 @@ class PressureModel:
                 out[members] = self.level(t)
                 continue
             each = np.stack([shocks[i] for i in members.tolist()])
-            dt = t[None, :, None] - each[:, None, :, 0]
-            decayed = each[:, None, :, 1] * self.decay(np.maximum(dt, 0.0))
-            extra = np.where(dt >= 0, decayed, 0.0).sum(axis=2)
-            out[members] = self.combine(scheduled, extra)
+            out[members] = self.combine(scheduled, self._struck(t, each))
         return out
+
+    def _struck(self, t: FloatArray, each: FloatArray) -> FloatArray:
+        """What is left at hours ``t`` of the shocks ``each`` (m paths, n shocks, (time,
+        size)) that have struck by then, shape (m, T).
+
+        Each sum is numpy's over an (m, T, n) array holding a zero for every shock still to
+        come, so every path adds the same n terms in the same order whatever the others
+        hold. The decay is computed only for the shocks that have struck (about half of
+        them), and a block of epochs at a time, so that the array stays small: with many
+        shocks and epochs (n x T in the tens of thousands a path) the powers and the memory
+        they passed through were most of a path's cost.
+        """
+        m, n = each.shape[:2]
+        extra = np.empty((m, t.size))
+        block = max(1, STRUCK_BLOCK // (m * n))
+        for lo in range(0, t.size, block):
+            dt = t[None, lo : lo + block, None] - each[:, None, :, 0]
+            struck = dt >= 0
+            terms = np.zeros(dt.shape)
+            sizes = np.broadcast_to(each[:, None, :, 1], dt.shape)
+            terms[struck] = sizes[struck] * self.decay(dt[struck])
+            extra[:, lo : lo + block] = terms.sum(axis=2)
+        return extra
 
     def forecast(
         self, times: FloatArray, window: float, now: float, observed: float | None = None

@@ -25,6 +25,7 @@ from sim.report._data import (
     stage_games,
 )
 from sim.report._export import FORMATS, export, find_chrome
+from sim.report._fit import fit_figures, render_fit, write_fit_report
 from sim.report._html import PLOTLY_CONFIG, REPORT
 from sim.report._notebook import solve_figures, sweep_result_figures
 from sim.report._run import build_figures, rebuild, render, write_report
@@ -43,6 +44,7 @@ __all__ = [
     "export",
     "figures",
     "find_chrome",
+    "fit_figures",
     "gather",
     "load_run",
     "mismatches",
@@ -50,6 +52,7 @@ __all__ = [
     "rebuild",
     "rebuild_sweep",
     "render",
+    "render_fit",
     "render_sweep",
     "run_figures",
     "scenario_info",
@@ -58,6 +61,7 @@ __all__ = [
     "stage_games",
     "sweep_figures",
     "sweep_result_figures",
+    "write_fit_report",
     "write_report",
     "write_sweep_report",
 ]

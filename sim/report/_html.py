@@ -62,6 +62,16 @@ CAPTIONS = {
     "comparison": "Left: each outcome's probability in each run, with 95% intervals. Right: "
     "when agreements were reached (median, quartiles and the 5 to 95% range of hours before "
     "the deadline, log scale); stars mark what was observed.",
+    "fit_marginals": "Each fitted parameter's posterior density; the dashed line is the "
+    "scenario's hand calibration, the dotted one the maximum-likelihood value (likelihood "
+    "method). A posterior as wide as its prior means the record does not pin it down.",
+    "fit_pairs": "The posterior draws of every pair of parameters: a ridge is a trade-off "
+    "the record cannot break (only the combination is identified).",
+    "prior_posterior": "Grey: the prior (the declared distribution, cut to the range). Blue: "
+    "the posterior given the record.",
+    "fit_predictive": "Left: each outcome's probability in the posterior predictive run (the "
+    "observed outcome outlined). Right: when the observed outcome was reached on those paths, "
+    "with the record's time dashed.",
 }
 
 TITLES = {
@@ -75,6 +85,10 @@ TITLES = {
     "per_draw": "Parameter uncertainty: outcomes draw by draw",
     "tornado": "Which parameters move the outcome",
     "tipping": "Tipping points",
+    "fit_marginals": "What the record says about each parameter",
+    "fit_pairs": "How the fitted parameters trade off",
+    "prior_posterior": "What the record moved, and what it left to the prior",
+    "fit_predictive": "The fitted model against the record",
 }
 
 STYLE = """

@@ -21,6 +21,7 @@ from sim.scenario._evidence import seed_digests, sha256_file
 from sim.scenario._load import load, parse, validate, with_overrides
 from sim.scenario._overrides import sweepable, unknown_parameter
 from sim.scenario._project import allow_roots
+from sim.scenario._repr import facts_html, facts_repr
 from sim.scenario._rules import evidence_items
 from sim.scenario._schema import (
     SCHEMA_VERSION,
@@ -32,6 +33,7 @@ from sim.scenario._schema import (
     LogNormal,
     MatrixTerm,
     Meta,
+    Move,
     Normal,
     Observed,
     Outcome,
@@ -59,6 +61,7 @@ __all__ = [
     "LogNormal",
     "MatrixTerm",
     "Meta",
+    "Move",
     "Normal",
     "Observed",
     "Outcome",
@@ -77,6 +80,8 @@ __all__ = [
     "allow_roots",
     "bundled_scenarios",
     "evidence_items",
+    "facts_html",
+    "facts_repr",
     "find_scenario",
     "load",
     "parse",

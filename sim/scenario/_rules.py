@@ -194,6 +194,28 @@ def _dates(s: Scenario) -> Iterator[Problem]:
             yield Problem("observed.at", "must lie within [start, deadline]", str(s.observed.at))
         if s.observed.outcome not in {o.id for o in s.outcomes}:
             yield Problem("observed.outcome", "no such outcome", s.observed.outcome)
+        yield from _moves(s)
+
+
+def _moves(s: Scenario) -> Iterator[Problem]:
+    """Each dated move names a player and one of its actions, within the window, in order."""
+    assert s.observed is not None
+    players = {p.id: p for p in s.players}
+    previous = None
+    for i, move in enumerate(s.observed.moves):
+        key = f"observed.moves[{i}]"
+        if not s.meta.start <= move.at <= s.meta.deadline:
+            yield Problem(f"{key}.at", "must lie within [start, deadline]", str(move.at))
+        elif move.at > s.observed.at:
+            yield Problem(f"{key}.at", "must not be after observed.at", str(move.at))
+        elif previous is not None and move.at < previous:
+            yield Problem(f"{key}.at", "moves must be in date order", str(move.at))
+        previous = move.at
+        player = players.get(move.player)
+        if player is None:
+            yield Problem(f"{key}.player", "no such player", move.player)
+        elif move.action not in player.actions:
+            yield Problem(f"{key}.action", f"not an action of {move.player}", move.action)
 
 
 def _parameters(s: Scenario) -> Iterator[Problem]:

@@ -45,6 +45,7 @@ __all__ = [
     "LogNormal",
     "MatrixTerm",
     "Meta",
+    "Move",
     "Normal",
     "Observed",
     "Outcome",
@@ -332,11 +333,20 @@ class EquilibriumConfig(Frozen):
     ] = 1e-9
 
 
+class Move(Sourced):
+    """A dated move in the record: ``player`` played ``action`` at the epoch in force at ``at``."""
+
+    player: Identifier
+    action: Identifier
+    at: Moment
+
+
 class Observed(Sourced):
-    """What actually happened: the outcome and when."""
+    """The record: the outcome and when it was decided, and dated moves (``[[observed.moves]]``)."""
 
     outcome: Identifier
     at: Moment
+    moves: tuple[Move, ...] = ()
 
 
 class Meta(Frozen):

@@ -27,9 +27,21 @@ from sim.simulate._draws import (
     sample,
 )
 from sim.simulate._eventlog import Log, clock_times, path_log, run_logged
-from sim.simulate._executors import check_scheduler, map_chunks, map_tasks
+from sim.simulate._executors import (
+    check_scheduler,
+    dask_client,
+    map_chunks,
+    map_tasks,
+)
 from sim.simulate._paths import PathResult, first_mover
 from sim.simulate._progress import ProgressArg, interactive, progress_bar
+from sim.simulate._record import (
+    RecordMasks,
+    observed_row,
+    record_likelihood,
+    record_masks,
+    simulated_records,
+)
 from sim.simulate._result import DEFAULT_RUNS, RunResult, run
 from sim.simulate._runner import (
     CHUNK,
@@ -40,6 +52,7 @@ from sim.simulate._runner import (
     simulate,
     simulate_points,
     simulate_prepared,
+    solve_reached,
 )
 from sim.simulate._simpy import run_each, simulate_each, simulate_path
 from sim.simulate._summary import summarise, wilson
@@ -50,6 +63,7 @@ from sim.simulate._uncertain import (
     SAMPLERS,
     draw_blocks,
     drawn_names,
+    frozen,
     parameter_draws,
     quantile,
     simulate_drawn,
@@ -67,20 +81,24 @@ __all__ = [
     "PathArrays",
     "PathResult",
     "ProgressArg",
+    "RecordMasks",
     "RunResult",
     "Tables",
     "TypedPaths",
     "check_runs",
     "check_scheduler",
     "clock_times",
+    "dask_client",
     "draw_blocks",
     "draw_paths",
     "draw_shocks",
     "drawn_names",
     "first_mover",
+    "frozen",
     "interactive",
     "map_chunks",
     "map_tasks",
+    "observed_row",
     "parameter_draws",
     "path_generator",
     "path_generators",
@@ -91,6 +109,8 @@ __all__ = [
     "progress_bar",
     "quantile",
     "reach",
+    "record_likelihood",
+    "record_masks",
     "run",
     "run_each",
     "run_logged",
@@ -104,6 +124,8 @@ __all__ = [
     "simulate_paths",
     "simulate_points",
     "simulate_prepared",
+    "simulated_records",
+    "solve_reached",
     "summarise",
     "support",
     "tipping_points",

@@ -12,13 +12,16 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sim.errors import SimError
 from sim.scenario import Scenario
 
 __all__ = [
+    "SCHEDULER_TIMEOUT",
     "check_scheduler",
+    "dask_client",
     "map_chunks",
     "map_tasks",
 ]
@@ -124,9 +127,10 @@ def _pool(
 SCHEDULER_TIMEOUT = 10
 
 
-def _dask(
-    fn: Callable[..., R], tasks: Sequence[tuple[Any, ...]], workers: int | None, scheduler: str
-) -> Iterator[tuple[int, R]]:
+@contextmanager
+def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
+    """A Dask client: on a ``LocalCluster`` of ``workers`` processes (bound to 127.0.0.1, no
+    dashboard port to collide on) for ``"local"``, else on the scheduler at ``scheduler``."""
     try:
         import distributed
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -141,13 +145,27 @@ def _dask(
             processes=True,
             threads_per_worker=1,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",
         )
         client = dask.Client(cluster)
     else:
         check_scheduler(scheduler)
         client = dask.Client(scheduler, timeout=SCHEDULER_TIMEOUT)
     try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask(
+    fn: Callable[..., R], tasks: Sequence[tuple[Any, ...]], workers: int | None, scheduler: str
+) -> Iterator[tuple[int, R]]:
+    import distributed
+
+    dask: Any = distributed  # untyped library
+    with dask_client(scheduler, workers) as client:
         futures = [client.submit(fn, *t, pure=False) for t in tasks]
         index = {f.key: i for i, f in enumerate(futures)}
         try:
@@ -156,7 +174,3 @@ def _dask(
         except BaseException:
             client.cancel(futures)
             raise
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

@@ -10,11 +10,13 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from sim.errors import ArgumentError
 from sim.io import manifest, write_json, write_parquet
-from sim.scenario import Scenario, load, with_overrides
+from sim.scenario import Scenario, facts_html, facts_repr, load, with_overrides
 from sim.simulate._executors import check_scheduler
 from sim.simulate._progress import ProgressArg, progress_bar
 from sim.simulate._runner import Progress, Tables, check_runs, simulate
@@ -29,6 +31,8 @@ from sim.simulate._uncertain import (
 )
 
 __all__ = ["DEFAULT_RUNS", "RunResult", "run"]
+
+FloatArray = NDArray[np.float64]
 
 #: The module that draws a run's figures (:meth:`RunResult.figures`).
 REPORT_BACKEND = "sim.report"
@@ -72,14 +76,11 @@ class RunResult:
         }
 
     def __repr__(self) -> str:
-        facts = "; ".join(f"{k} {v}" for k, v in self._facts().items())
-        return f"<RunResult {self.scenario.meta.id!r}: {facts}>"
+        return facts_repr("RunResult", self.scenario.meta.id, self._facts())
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self._facts().items()
-        )
-        return f"<b>{html.escape(self.scenario.meta.name)}</b>: run<table>{rows}</table>"
+        head = f"<b>{html.escape(self.scenario.meta.name)}</b>: run"
+        return facts_html(head, self._facts())
 
     def write(self, directory: str | Path) -> Path:
         """Write the five files into ``directory``, each atomically (four without the event
@@ -135,6 +136,7 @@ def run(
     sampler: str = "sobol",
     pinned: Sequence[str] = (),
     scheduler: str | None = None,
+    posterior: tuple[Sequence[str], FloatArray] | None = None,
     events: bool = True,
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
@@ -172,6 +174,10 @@ def run(
         Run the paths' chunks (or groups of draws) on a Dask cluster: its ``"tcp://HOST:PORT"``,
         or ``"local"`` for a ``LocalCluster`` of ``workers`` processes (``pip install
         'negsim[dask]'``). The tables are the same, byte for byte, on any executor.
+    posterior:
+        Parameter names and rows of their values (a fitted posterior's draws,
+        :func:`sim.calibrate.posterior_rows`): each row is one draw, with its share of the
+        paths, instead of the declared distributions (``negsim run --posterior DIR``).
     events:
         Keep the event log (``RunResult.events``, ``events.parquet``); ``False`` skips
         building it, which saves time and memory. The runs table is the same either way;
@@ -194,9 +200,11 @@ def run(
     if overrides:
         scenario = with_overrides(scenario, overrides)
     names = [] if fixed else drawn_names(scenario, [*(overrides or {}), *pinned])
+    if posterior is not None:
+        names, sampler = list(posterior[0]), "posterior"
     extra: dict[str, Any] = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
     extra["events"] = bool(events)
-    if drawn_names(scenario):
+    if drawn_names(scenario) or posterior is not None:
         extra["uncertainty"] = {"mode": "drawn" if names else "fixed", "drawn": names}
     total = runs if replay is None else 1
     with progress_bar(progress, total, f"{scenario.meta.id}: paths") as advance:
@@ -205,6 +213,8 @@ def run(
             summary = summarise(scenario, tables.runs)
         else:
             draws = min(DEFAULT_DRAWS, runs) if draws is None else draws
+            if posterior is not None:
+                draws = len(posterior[1])
             tables, summary = _run_drawn(
                 scenario,
                 names,
@@ -213,6 +223,7 @@ def run(
                 (workers, scheduler),
                 replay,
                 advance,
+                None if posterior is None else np.asarray(posterior[1], dtype=np.float64),
                 events,
             )
             extra["uncertainty"].update(draws=draws, sampler=sampler)
@@ -235,6 +246,7 @@ def _run_drawn(
     executor: tuple[int, str | None],
     replay: int | None,
     progress: Progress | None,
+    given: FloatArray | None = None,
     events: bool = True,
 ) -> tuple[Tables, dict[str, Any]]:
     """The nested Monte Carlo: ``draws`` parameter draws of ``names`` (by ``sampler``), each
@@ -242,7 +254,11 @@ def _run_drawn(
     runs, draws, sampler = design
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= runs:
         raise ArgumentError("draws", draws, f"must be an integer in [1, runs = {runs}]")
-    values = parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
+    values = (
+        parameter_draws(scenario, names, draws, rng_seed, sampler)  # type: ignore[arg-type]
+        if given is None
+        else given
+    )
     if replay is not None:
         tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay, events)
     else:

@@ -21,7 +21,7 @@ from sim.errors import ArgumentError
 from sim.model import build_schedule
 from sim.scenario import Scenario
 from sim.simulate._batch import PathArrays, reach, run_paths, simulate_paths
-from sim.simulate._draws import children, draw_paths, generator, path_generators
+from sim.simulate._draws import Draws, children, draw_paths, generator, path_generators
 from sim.simulate._eventlog import Log, run_logged
 from sim.simulate._executors import check_scheduler, map_tasks
 from sim.simulate._simpy import simulate_each
@@ -38,6 +38,7 @@ __all__ = [
     "simulate",
     "simulate_points",
     "simulate_prepared",
+    "solve_reached",
 ]
 
 #: Paths run together, and handed to a worker, at a time.
@@ -68,6 +69,7 @@ def _chunk(
     game, book = _prepared(scenario)
     draws = draw_paths(game, [generator(s) for s in seeds])
     with paused_gc():
+        solve_reached(game, book, draws)
         if not events:
             return list(indices), run_paths(game, book, draws), None
         paths, log = run_logged(game, book, draws)
@@ -262,6 +264,32 @@ def prepare_books(
             book.add(grid, policies[:-1])
             books.append(book)
     return books
+
+
+def solve_reached(game: Game, book: PolicyBook, draws: Draws) -> None:
+    """Solve the policies the paths of ``draws`` will re-solve to and ``book`` lacks, all in
+    one backward induction, each level from the earliest live epoch a path needs it.
+
+    With persistent forecasts, a path whose pressure leaves the book's grid (above
+    :meth:`PolicyBook.grid`'s ceiling: frequent or large shocks) needs levels the book has
+    not solved; the paths would solve them as they meet them, one backward induction per
+    epoch, which cost most of a run on such a scenario. The pressure is exogenous, so
+    :func:`reach` names them first. The policies are the same (a policy solved from epoch
+    s equals the tail of the one solved from epoch 0), so the paths are unchanged.
+    """
+    if book.tolerance != RESOLVE_TOLERANCE:  # reach() rounds to the default grid
+        return
+    kept = book.kept()
+    missing = {
+        step: epoch
+        for step, epoch in reach(game, draws).items()
+        if (0, step) not in kept or kept[(0, step)].first > epoch
+    }
+    if not missing:
+        return
+    levels = [step * book.tolerance for step in missing]
+    (policies,) = solve_policies([(game, levels)], [list(missing.values())])
+    book.add(levels, policies)
 
 
 def simulate_points(

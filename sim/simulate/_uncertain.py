@@ -61,6 +61,7 @@ __all__ = [
     "SAMPLERS",
     "draw_blocks",
     "drawn_names",
+    "frozen",
     "parameter_draws",
     "quantile",
     "simulate_drawn",
@@ -99,26 +100,28 @@ def quantile(dist: Distribution, u: FloatArray) -> FloatArray:
     >>> quantile(Uniform(kind="uniform", low=5.0, high=11.0), np.array([0.0, 0.5])).tolist()
     [5.0, 8.0]
     """
-    frozen: Any
+    return np.asarray(frozen(dist).ppf(u), dtype=np.float64)
+
+
+def frozen(dist: Distribution) -> Any:
+    """A scenario's distribution as a frozen :mod:`scipy.stats` distribution."""
     if isinstance(dist, Uniform):
-        frozen = stats.uniform(loc=dist.low, scale=dist.high - dist.low)
-    elif isinstance(dist, Normal):
-        frozen = stats.norm(loc=dist.mean, scale=dist.sd)
-    elif isinstance(dist, TruncatedNormal):
+        return stats.uniform(loc=dist.low, scale=dist.high - dist.low)
+    if isinstance(dist, Normal):
+        return stats.norm(loc=dist.mean, scale=dist.sd)
+    if isinstance(dist, TruncatedNormal):
         a, b = (dist.low - dist.mean) / dist.sd, (dist.high - dist.mean) / dist.sd
-        frozen = stats.truncnorm(a, b, loc=dist.mean, scale=dist.sd)
-    elif isinstance(dist, LogNormal):
-        frozen = stats.lognorm(s=dist.sigma, scale=dist.median)
-    elif isinstance(dist, Triangular):
+        return stats.truncnorm(a, b, loc=dist.mean, scale=dist.sd)
+    if isinstance(dist, LogNormal):
+        return stats.lognorm(s=dist.sigma, scale=dist.median)
+    if isinstance(dist, Triangular):
         width = dist.high - dist.low
-        frozen = stats.triang((dist.mode - dist.low) / width, loc=dist.low, scale=width)
-    elif isinstance(dist, Exponential):
-        frozen = stats.expon(scale=dist.mean)
-    elif isinstance(dist, Beta):
-        frozen = stats.beta(dist.a, dist.b, loc=dist.low, scale=dist.high - dist.low)
-    else:
-        raise TypeError(f"unknown distribution {dist!r}")
-    return np.asarray(frozen.ppf(u), dtype=np.float64)
+        return stats.triang((dist.mode - dist.low) / width, loc=dist.low, scale=width)
+    if isinstance(dist, Exponential):
+        return stats.expon(scale=dist.mean)
+    if isinstance(dist, Beta):
+        return stats.beta(dist.a, dist.b, loc=dist.low, scale=dist.high - dist.low)
+    raise TypeError(f"unknown distribution {dist!r}")
 
 
 def parameter_draws(
@@ -266,6 +269,9 @@ def variance_split(
         "mode": "drawn",
         "draws": len(sizes),
         "sampler": sampler,
-        "parameters": {n: _dist(scenario, n).model_dump() for n in names},
+        "parameters": {
+            n: "posterior" if sampler == "posterior" else _dist(scenario, n).model_dump()
+            for n in names
+        },
         "outcomes": outcomes,
     }

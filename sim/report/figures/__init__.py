@@ -36,6 +36,7 @@ it, because Plotly renders some HTML tags in titles, labels and hover text.
 
 from sim.report.figures._compare import comparison
 from sim.report.figures._discovery import prim_trajectories
+from sim.report.figures._fit import fit_marginals, fit_pairs, fit_predictive, prior_posterior
 from sim.report.figures._outcomes import concession_times, outcome_probabilities
 from sim.report.figures._stage import qre_branch, stage_animation, stage_game
 from sim.report.figures._style import OKABE_ITO, colours, escape
@@ -57,10 +58,14 @@ __all__ = [
     "concession_times",
     "equilibrium_boundaries",
     "escape",
+    "fit_marginals",
+    "fit_pairs",
+    "fit_predictive",
     "outcome_probabilities",
     "parallel_coordinates",
     "per_draw_probabilities",
     "prim_trajectories",
+    "prior_posterior",
     "probability_curves",
     "probability_heatmaps",
     "qre_branch",
