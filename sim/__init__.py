@@ -44,6 +44,7 @@ _LAZY = {
 #: The subpackages, also reachable as attributes of ``sim`` before they are imported.
 _ROOMS = frozenset(
     (
+        "calibrate",
         "cli",
         "deadline",
         "equilibria",
