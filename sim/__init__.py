@@ -15,13 +15,62 @@ its public API (``docs/architecture.md``):
 'gsomia-2019'
 """
 
+import importlib as _importlib
+import typing as _typing
 from importlib import metadata as _metadata
 
-from sim.deadline import SolveResult, solve
 from sim.errors import Problem, ScenarioError, SimError
-from sim.experiments import sweep
-from sim.scenario import Scenario, load, parse, validate, with_overrides
-from sim.simulate import RunResult, run
+
+if _typing.TYPE_CHECKING:  # imported on first use (below), so that ``negsim --help`` starts quickly
+    from sim.deadline import SolveResult, solve
+    from sim.experiments import sweep
+    from sim.scenario import Scenario, load, parse, validate, with_overrides
+    from sim.simulate import RunResult, run
+
+#: Where each name of the facade lives; its subpackage (numpy, pandas, the solvers) is
+#: imported when the name is first used (PEP 562), not by ``import sim``.
+_LAZY = {
+    "SolveResult": "sim.deadline",
+    "solve": "sim.deadline",
+    "sweep": "sim.experiments",
+    "Scenario": "sim.scenario",
+    "load": "sim.scenario",
+    "parse": "sim.scenario",
+    "validate": "sim.scenario",
+    "with_overrides": "sim.scenario",
+    "RunResult": "sim.simulate",
+    "run": "sim.simulate",
+}
+#: The subpackages, also reachable as attributes of ``sim`` before they are imported.
+_ROOMS = frozenset(
+    (
+        "calibrate",
+        "cli",
+        "deadline",
+        "equilibria",
+        "experiments",
+        "io",
+        "model",
+        "report",
+        "scenario",
+        "simulate",
+    )
+)
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _ROOMS:
+        return _importlib.import_module(f"sim.{name}")
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_ROOMS})
+
 
 try:
     __version__ = _metadata.version("negsim")

@@ -8,22 +8,13 @@ flags; library code returns values or raises :class:`sim.SimError` in its own wo
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from types import ModuleType
 
-from sim.cli import compare as compare_cmd
-from sim.cli import fit as fit_cmd
-from sim.cli import report as report_cmd
-from sim.cli import run as run_cmd
-from sim.cli import scenarios as scenarios_cmd
-from sim.cli import solve as solve_cmd
-from sim.cli import sweep as sweep_cmd
-from sim.cli import validate as validate_cmd
-from sim.cli.common import full_width_when_piped
 from sim.errors import ArgumentError, ScenarioError, SimError, shown
-from sim.scenario import allow_roots
 
 __all__ = ["main"]
 
@@ -51,15 +42,61 @@ FLAGS = {
     "workers": "--workers",
 }
 
-COMMANDS: tuple[ModuleType, ...] = (
-    validate_cmd,
-    solve_cmd,
-    run_cmd,
-    sweep_cmd,
-    fit_cmd,
-    report_cmd,
-    compare_cmd,
-    scenarios_cmd,
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, the module whose ``adder`` builds its parser, and the line
+    ``negsim --help`` lists it with (the same ``help`` the module gives; a test checks)."""
+
+    name: str
+    module: str
+    help: str
+    adder: str = "add_parser"
+
+
+#: The subcommands, in the order ``negsim --help`` lists them. A subcommand's module (and
+#: what it imports: pandas, the solvers, plotly) is imported only when that subcommand runs.
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "validate",
+        "sim.cli.validate",
+        "check scenario files, including every evidence quote against the seeds",
+    ),
+    Command(
+        "solve",
+        "sim.cli.solve",
+        "solve a stage game (all equilibria, selection, static analysis) and the deadline game",
+    ),
+    Command("run", "sim.cli.run", "simulate a scenario from the start to the deadline many times"),
+    Command(
+        "sweep", "sim.cli.sweep", "simulate a scenario over a grid or sample of parameter values"
+    ),
+    Command(
+        "fit",
+        "sim.cli.fit",
+        "fit parameters to the scenario's [observed] record (a posterior, diagnostics, a check)",
+    ),
+    Command(
+        "report",
+        "sim.cli.report",
+        "rebuild a run's offline HTML report; export its figures as images",
+    ),
+    Command(
+        "compare",
+        "sim.cli.compare",
+        "compare several runs (a baseline and counterfactuals) in one HTML page",
+    ),
+    Command(
+        "scenarios",
+        "sim.cli.scenarios",
+        "list the scenarios that ship with negsim (run any of them by id)",
+    ),
+    Command(
+        "new",
+        "sim.cli.scenarios",
+        "start a new scenario: a commented template and a seeds folder that validate",
+        "add_new_parser",
+    ),
 )
 
 DESCRIPTION = """\
@@ -93,7 +130,10 @@ def _version() -> str:
         return "0+unknown"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser, every subcommand built (``only=None``); or only subcommand
+    ``only``, the others listed by name and help alone, taking any arguments and importing
+    nothing (``""``: none built, enough for ``negsim --help`` and to find the subcommand)."""
     parser = argparse.ArgumentParser(
         prog="negsim",
         description=DESCRIPTION,
@@ -111,10 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
         "project (see docs/reliability.md); repeatable",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMANDS:
-        module.add_parser(sub)
-    scenarios_cmd.add_new_parser(sub)
+    for command in COMMANDS:
+        if only is None or command.name == only:
+            getattr(importlib.import_module(command.module), command.adder)(sub)
+        else:
+            sub.add_parser(command.name, help=command.help, add_help=False)
     return parser
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments, parsed by a parser that builds (imports) only the subcommand given."""
+    found, _ = build_parser(only="").parse_known_args(argv)
+    return build_parser(only=found.command).parse_args(argv)
 
 
 def _os_error(exc: OSError) -> str:
@@ -127,7 +175,10 @@ def _os_error(exc: OSError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
+    from sim.cli.common import full_width_when_piped  # here: rich is not needed for --help
+    from sim.scenario import allow_roots
+
     full_width_when_piped()
     try:
         with allow_roots(args.allow_roots):

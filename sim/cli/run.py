@@ -59,6 +59,8 @@ a negsim output is refused):
   summary.json   outcome probabilities with 95% intervals, concession timing,
                  first movers, expected payoffs, the backtest against [observed]
   runs.parquet   one row per path;  events.parquet  the event log of every path
+                 (not with --no-events, which skips building it: the same runs.parquet,
+                 less time and memory; the report then leaves out the timeline)
   manifest.json  versions, sha256 of the scenario and seeds, parameters, seed, command
   scenario.json  the validated scenario document
   report.html    an offline report with interactive figures (docs/report.md);
@@ -74,6 +76,7 @@ examples:
   negsim run scenarios/gsomia-2019.toml --set us.pressure_scale=0.5 --out runs/half
   negsim run scenarios/gsomia-2019.toml --runs 2000 --scheduler tcp://10.0.0.5:8786  # on Dask
   negsim run scenarios/gsomia-2019.toml --replay 17      # path 17 alone in SimPy, same rows
+  negsim run scenarios/gsomia-2019.toml --runs 20000 --no-events   # no event log
   negsim run scenarios/war-of-attrition-deadline.toml --runs 500 --open   # view the report
 
 read the results:
@@ -115,6 +118,11 @@ def add_parser(sub: Any) -> None:
     _add_executor(p)
     p.add_argument("--out", type=Path, metavar="DIR", help="default runs/<scenario>-<time>/")
     p.add_argument("--replay", type=int, metavar="I", help="simulate only path I of the N")
+    p.add_argument(
+        "--no-events",
+        action="store_true",
+        help="do not build the event log: no events.parquet, the same runs.parquet",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar, no table")
     p.add_argument("--open", action="store_true", help="open report.html in a web browser")
     p.set_defaults(handler=main)
@@ -175,6 +183,7 @@ def main(args: argparse.Namespace) -> int:
             sampler=args.sampler,
             scheduler=args.scheduler,
             posterior=posterior,
+            events=not args.no_events,
         )
     if args.replay is not None:
         _print_replay(result)
@@ -290,6 +299,8 @@ def _first_line(result: RunResult) -> str:
 def _print_replay(result: RunResult) -> None:
     row = result.runs.iloc[0].to_dict()
     stdout.print(", ".join(f"{k}={_short(v)}" for k, v in row.items()), markup=False)
+    if result.events is None:
+        return
     table = Table(title=f"path {row['run']}: events")
     for col in ("hours", "datetime", "actor", "event", "details"):
         table.add_column(col)

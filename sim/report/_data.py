@@ -65,7 +65,7 @@ class RunLike(Protocol):
     @property
     def runs(self) -> pd.DataFrame: ...
     @property
-    def events(self) -> pd.DataFrame: ...
+    def events(self) -> pd.DataFrame | None: ...
     @property
     def manifest(self) -> dict[str, Any]: ...
 
@@ -78,7 +78,8 @@ class ReportData:
     summary: dict[str, Any]
     manifest: dict[str, Any]
     runs: pd.DataFrame
-    events: pd.DataFrame
+    #: ``None`` for a run made without its event log (``negsim run --no-events``).
+    events: pd.DataFrame | None
     pressure: dict[str, Any]
     samples: list[int]
     stages: list[dict[str, Any]]
@@ -298,11 +299,16 @@ def load_run(directory: str | Path) -> ReportData:
     return with_tables(d, lambda: _tables(d))
 
 
-def _tables(d: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return _read(d / "runs.parquet", pd.read_parquet), _read(d / "events.parquet", pd.read_parquet)
+def _tables(d: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    runs = _read(d / "runs.parquet", pd.read_parquet)
+    if _json(d / "manifest.json").get("parameters", {}).get("events") is False:
+        return runs, None  # a run made with --no-events has no events.parquet
+    return runs, _read(d / "events.parquet", pd.read_parquet)
 
 
-def with_tables(d: Path, tables: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]) -> ReportData:
+def with_tables(
+    d: Path, tables: Callable[[], tuple[pd.DataFrame, pd.DataFrame | None]]
+) -> ReportData:
     """A run directory's report data, with the runs and events ``tables()`` gives."""
     summary = _json(d / "summary.json")
     manifest = _json(d / "manifest.json")

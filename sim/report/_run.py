@@ -25,6 +25,15 @@ from sim.simulate import KNIFE_EDGE
 __all__ = ["build_figures", "figures", "rebuild", "render", "write_report"]
 
 
+#: What the report shows in place of the figures drawn from the event log, for a run made
+#: without it.
+NO_EVENTS = (
+    '<p id="no-events">No event log: this run was made without one (<code>negsim run '
+    "--no-events</code>), so the timeline of pressure, concessions and sample paths, which "
+    "is drawn from <code>events.parquet</code>, is left out.</p>"
+)
+
+
 def _chosen_stage(data: ReportData) -> dict[str, Any]:
     """The stage game in force when the standoff was settled, else the last one solved."""
     observed = data.info.get("observed")
@@ -37,11 +46,11 @@ def _chosen_stage(data: ReportData) -> dict[str, Any]:
 def build_figures(data: ReportData) -> dict[str, Any]:
     """Name -> ``plotly.graph_objects.Figure``, in the report's order."""
     info = data.info
-    figs = {
-        "timeline": F.timeline(info, data.runs, data.events, data.pressure, data.samples),
-        "concession": F.concession_times(info, data.runs, data.summary),
-        "outcomes": F.outcome_probabilities(info, data.summary),
-    }
+    figs: dict[str, Any] = {}
+    if data.events is not None:  # else a run without its event log: the report says so
+        figs["timeline"] = F.timeline(info, data.runs, data.events, data.pressure, data.samples)
+    figs["concession"] = F.concession_times(info, data.runs, data.summary)
+    figs["outcomes"] = F.outcome_probabilities(info, data.summary)
     if "uncertainty" in data.summary and "draw" in data.runs:
         figs["per_draw"] = F.per_draw_probabilities(info, data.summary, data.runs)
         figs["tornado"] = F.tornado(info, data.summary, data.runs)
@@ -231,6 +240,7 @@ def render(data: ReportData, figs: Mapping[str, Any], built: datetime) -> str:
         f'<section id="summary"><h2>Summary</h2>{_knife_edge_html(data.tipping)}'
         f"{_summary_html(info, data.summary)}</section>"
         f'<section id="backtest"><h2>Backtest</h2>{_backtest_html(info, data.summary)}</section>'
+        + (NO_EVENTS if data.events is None else "")
         + "".join(figure_html(name, fig) for name, fig in figs.items())
         + f'<section id="parameters"><h2>Parameters</h2>{_parameters_html(info)}'
         f"<h3>Dated pressure events</h3>{_events_html(info)}</section>"

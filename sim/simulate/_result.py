@@ -53,7 +53,8 @@ class RunResult:
     runs:
         One row per path (``runs.parquet``).
     events:
-        The event log of all paths (``events.parquet``).
+        The event log of all paths (``events.parquet``); ``None`` for a run with
+        ``events=False``, which writes no ``events.parquet``.
     manifest:
         Provenance (``manifest.json``).
     """
@@ -61,7 +62,7 @@ class RunResult:
     scenario: Scenario
     summary: dict[str, Any]
     runs: pd.DataFrame
-    events: pd.DataFrame
+    events: pd.DataFrame | None
     manifest: dict[str, Any] = field(repr=False)
 
     def _facts(self) -> dict[str, str]:
@@ -82,14 +83,16 @@ class RunResult:
         return facts_html(head, self._facts())
 
     def write(self, directory: str | Path) -> Path:
-        """Write the five files into ``directory``, each atomically.
+        """Write the five files into ``directory``, each atomically (four without the event
+        log: no ``events.parquet``).
 
         ``scenario.json`` is the validated document (datetimes as ISO strings), from which
         ``negsim report DIR`` can rebuild the report.
         """
         out = Path(directory)
         write_parquet(out / "runs.parquet", self.runs)
-        write_parquet(out / "events.parquet", self.events)
+        if self.events is not None:
+            write_parquet(out / "events.parquet", self.events)
         write_json(out / "summary.json", self.summary)
         write_json(out / "manifest.json", self.manifest)
         write_json(out / "scenario.json", _plain(self.scenario.document))
@@ -134,6 +137,7 @@ def run(
     pinned: Sequence[str] = (),
     scheduler: str | None = None,
     posterior: tuple[Sequence[str], FloatArray] | None = None,
+    events: bool = True,
 ) -> RunResult:
     """Simulate a scenario ``runs`` times.
 
@@ -174,6 +178,11 @@ def run(
         Parameter names and rows of their values (a fitted posterior's draws,
         :func:`sim.calibrate.posterior_rows`): each row is one draw, with its share of the
         paths, instead of the declared distributions (``negsim run --posterior DIR``).
+    events:
+        Keep the event log (``RunResult.events``, ``events.parquet``); ``False`` skips
+        building it, which saves time and memory. The runs table is the same either way;
+        the summary and manifest record ``"events": false`` and the report leaves out the
+        figure drawn from the log.
 
     Examples
     --------
@@ -194,12 +203,13 @@ def run(
     if posterior is not None:
         names, sampler = list(posterior[0]), "posterior"
     extra: dict[str, Any] = {"runs": runs, "replay": replay, "overrides": dict(overrides or {})}
+    extra["events"] = bool(events)
     if drawn_names(scenario) or posterior is not None:
         extra["uncertainty"] = {"mode": "drawn" if names else "fixed", "drawn": names}
     total = runs if replay is None else 1
     with progress_bar(progress, total, f"{scenario.meta.id}: paths") as advance:
         if not names:
-            tables = simulate(scenario, runs, rng_seed, workers, replay, advance, scheduler)
+            tables = simulate(scenario, runs, rng_seed, workers, replay, advance, scheduler, events)
             summary = summarise(scenario, tables.runs)
         else:
             draws = min(DEFAULT_DRAWS, runs) if draws is None else draws
@@ -214,8 +224,11 @@ def run(
                 replay,
                 advance,
                 None if posterior is None else np.asarray(posterior[1], dtype=np.float64),
+                events,
             )
             extra["uncertainty"].update(draws=draws, sampler=sampler)
+    if not events:
+        summary["events"] = False
     return RunResult(
         scenario=scenario,
         summary=summary,
@@ -234,6 +247,7 @@ def _run_drawn(
     replay: int | None,
     progress: Progress | None,
     given: FloatArray | None = None,
+    events: bool = True,
 ) -> tuple[Tables, dict[str, Any]]:
     """The nested Monte Carlo: ``draws`` parameter draws of ``names`` (by ``sampler``), each
     with its share of the ``runs`` paths; the summary with its variance split."""
@@ -246,11 +260,11 @@ def _run_drawn(
         else given
     )
     if replay is not None:
-        tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay)
+        tables = _replay_drawn(scenario, names, values, runs, rng_seed, replay, events)
     else:
         workers, scheduler = executor
         tables = simulate_drawn(
-            scenario, names, values, runs, rng_seed, workers, progress, scheduler
+            scenario, names, values, runs, rng_seed, workers, progress, scheduler, events
         )
     summary = summarise(scenario, tables.runs)
     summary["uncertainty"] = variance_split(scenario, tables.runs, names, sampler)
@@ -258,12 +272,18 @@ def _run_drawn(
 
 
 def _replay_drawn(
-    scenario: Scenario, names: list[str], values: Any, runs: int, rng_seed: int, replay: int
+    scenario: Scenario,
+    names: list[str],
+    values: Any,
+    runs: int,
+    rng_seed: int,
+    replay: int,
+    events: bool = True,
 ) -> Tables:
     """Path ``replay`` alone in SimPy, at the values of its draw."""
     draw = next(d for d, b in enumerate(draw_blocks(runs, len(values))) if replay in b)
     at = with_overrides(scenario, dict(zip(names, values[draw].tolist(), strict=True)))
-    tables = simulate(at, runs, rng_seed, 1, replay)
+    tables = simulate(at, runs, rng_seed, 1, replay, events=events)
     tables.runs.insert(1, "draw", [draw])
     for j, name in enumerate(names):
         tables.runs[name] = [float(values[draw, j])]

@@ -31,6 +31,7 @@ __all__ = [
     "Progress",
     "Tables",
     "check_runs",
+    "concat_events",
     "in_order",
     "paused_gc",
     "prepare_books",
@@ -45,26 +46,32 @@ CHUNK = 1000
 
 Progress = Callable[[int], None]
 
-#: A chunk's paths: their indices, what happened on them and their event log.
-_Part = tuple[Sequence[int], PathArrays, Log]
+#: A chunk's paths: their indices, what happened on them and their event log (``None``
+#: when the run keeps no event log).
+_Part = tuple[Sequence[int], PathArrays, Log | None]
 
 
 @dataclass(frozen=True)
 class Tables:
-    """One row per path, and the event log of all paths."""
+    """One row per path, and the event log of all paths (``None`` when not kept)."""
 
     runs: pd.DataFrame
-    events: pd.DataFrame
+    events: pd.DataFrame | None
 
 
 def _chunk(
-    scenario: Scenario, indices: Sequence[int], seeds: Sequence[np.random.SeedSequence]
+    scenario: Scenario,
+    indices: Sequence[int],
+    seeds: Sequence[np.random.SeedSequence],
+    events: bool = True,
 ) -> _Part:
-    """Paths ``indices`` from their seeds, run together, with their event log."""
+    """Paths ``indices`` from their seeds, run together, with their event log if ``events``."""
     game, book = _prepared(scenario)
     draws = draw_paths(game, [generator(s) for s in seeds])
     with paused_gc():
         solve_reached(game, book, draws)
+        if not events:
+            return list(indices), run_paths(game, book, draws), None
         paths, log = run_logged(game, book, draws)
     return list(indices), paths, log
 
@@ -135,6 +142,7 @@ def simulate(
     only: int | None = None,
     progress: Progress | None = None,
     scheduler: str | None = None,
+    events: bool = True,
 ) -> Tables:
     """Simulate ``runs`` paths (or only path ``only``) and tabulate them.
 
@@ -151,12 +159,16 @@ def simulate(
         ``workers`` processes (:func:`map_tasks`). The tables do not depend on the executor.
     progress:
         Called with the number of paths finished after each chunk.
+    events:
+        Keep the event log; ``False`` skips building it (``Tables.events`` is ``None``) and
+        leaves the runs table unchanged.
     """
     check_runs(runs, rng_seed, workers, only)
     check_scheduler(scheduler)
     seeds = children(rng_seed, runs)
     if only is not None:
-        parts = [_replay(scenario, only, seeds[only])]
+        index, paths, log = _replay(scenario, only, seeds[only])
+        parts = [(index, paths, log if events else None)]
         if progress:
             progress(1)
         return _tabulate(scenario, parts)
@@ -164,7 +176,7 @@ def simulate(
         (range(start, min(start + CHUNK, runs)), seeds[start : start + CHUNK])
         for start in range(0, runs, CHUNK)
     ]
-    tasks = [(scenario, i, s) for i, s in batches]
+    tasks = [(scenario, i, s, events) for i, s in batches]
     parts = in_order(map_tasks(_chunk, tasks, workers, scheduler), len(tasks), progress)
     return _tabulate(scenario, parts)
 
@@ -317,12 +329,21 @@ def simulate_prepared(game: Game, book: PolicyBook, runs: int, rng_seed: int) ->
 
 def _tabulate(scenario: Scenario, parts: Sequence[_Part]) -> Tables:
     runs = [_runs_table(scenario, indices, paths) for indices, paths, _ in parts]
-    events = [_events_table(scenario, indices, log) for indices, _, log in parts]
+    logs = [(indices, log) for indices, _, log in parts if log is not None]
+    if len(logs) < len(parts):
+        return Tables(runs=_concat(runs), events=None)
+    events = [_events_table(scenario, indices, log) for indices, log in logs]
     return Tables(runs=_concat(runs), events=_concat(events))
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def concat_events(frames: Sequence[pd.DataFrame | None]) -> pd.DataFrame | None:
+    """Event logs one after the other; ``None`` if any part kept none."""
+    kept = [f for f in frames if f is not None]
+    return _concat(kept) if kept and len(kept) == len(frames) else None
 
 
 def _runs_table(scenario: Scenario, indices: Sequence[int], paths: PathArrays) -> pd.DataFrame:

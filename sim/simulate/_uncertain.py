@@ -40,7 +40,7 @@ from sim.scenario import (
     Uniform,
     with_overrides,
 )
-from sim.simulate._batch import reach
+from sim.simulate._batch import reach, run_paths
 from sim.simulate._draws import children, draw_paths, generator
 from sim.simulate._eventlog import run_logged
 from sim.simulate._executors import map_tasks
@@ -50,6 +50,7 @@ from sim.simulate._runner import (
     _concat,
     _events_table,
     _runs_table,
+    concat_events,
     in_order,
     paused_gc,
     prepare_books,
@@ -162,8 +163,10 @@ def simulate_drawn(
     workers: int = 1,
     progress: Progress | None = None,
     scheduler: str | None = None,
+    events: bool = True,
 ) -> Tables:
-    """The paths of every draw (row of ``values``), in order, with the drawn values as columns.
+    """The paths of every draw (row of ``values``), in order, with the drawn values as columns
+    (and their event log unless ``events`` is false).
 
     Draws go in groups (one in this process; two a worker otherwise, on a pool or on the Dask
     ``scheduler``, :func:`map_tasks`); each group's policies are solved together
@@ -183,13 +186,14 @@ def simulate_drawn(
             list(names),
             [(d, blocks[d], values[d].tolist()) for d in g],
             [seeds[i] for d in g for i in blocks[d]],
+            events,
         )
         for g in groups
     ]
     done = map_tasks(_group, tasks, workers, scheduler)
     parts: list[Tables] = in_order(done, len(tasks), progress)
     runs_table = _concat([p.runs for p in parts])
-    return Tables(runs=runs_table, events=_concat([p.events for p in parts]))
+    return Tables(runs=runs_table, events=concat_events([p.events for p in parts]))
 
 
 def _group(
@@ -197,6 +201,7 @@ def _group(
     names: list[str],
     members: list[tuple[int, range, list[float]]],
     seeds: list[np.random.SeedSequence],
+    events: bool = True,
 ) -> Tables:
     """The paths of a group of draws (``seeds``: their paths', in order): each draw's game,
     their policies solved together."""
@@ -209,14 +214,17 @@ def _group(
     runs_tables, events_tables = [], []
     with paused_gc():
         for game, book, d, (draw, block, v) in zip(games, books, draws, members, strict=True):
-            paths, log = run_logged(game, book, d)
+            paths, log = run_logged(game, book, d) if events else (run_paths(game, book, d), None)
             table = _runs_table(game.scenario, block, paths)
             table.insert(1, "draw", np.full(len(block), draw, dtype=np.int64))
             for j, name in enumerate(names):
                 table[name] = np.full(len(block), v[j])
             runs_tables.append(table)
-            events_tables.append(_events_table(game.scenario, block, log))
-    return Tables(runs=_concat(runs_tables), events=_concat(events_tables))
+            if log is not None:
+                events_tables.append(_events_table(game.scenario, block, log))
+    return Tables(
+        runs=_concat(runs_tables), events=_concat(events_tables) if events_tables else None
+    )
 
 
 def _at(scenario: Scenario, names: Sequence[str], values: Sequence[float]) -> Scenario:
