@@ -28,27 +28,34 @@ def _grid(names: Sequence[str]) -> Any:
     return make_subplots(rows=1, cols=len(names), subplot_titles=[escape(n) for n in names])
 
 
+def _density(table: pd.DataFrame, name: str, which: str, first: bool, **style: Any) -> Any:
+    """A density histogram of ``table[name]`` (weighted by its ``weight`` column when it has
+    one), in the colour of ``which`` ("prior" or "posterior"), its legend entry once."""
+    weighted = "weight" in table
+    return go.Histogram(
+        x=table[name],
+        y=table["weight"] if weighted else None,
+        histfunc="sum" if weighted else "count",
+        histnorm="probability density",
+        nbinsx=BINS,
+        marker_color=POSTERIOR if which == "posterior" else PRIOR,
+        name=which,
+        showlegend=first,
+        meta=which,
+        **style,
+    )
+
+
 def fit_marginals(
     posterior: pd.DataFrame, names: Sequence[str], marks: Mapping[str, Mapping[str, float]]
 ) -> go.Figure:
     """Each parameter's posterior histogram (weighted density), with vertical lines at the
     values of ``marks`` (label -> {name: value}: the hand calibration, the maximum)."""
     fig = _grid(names)
-    w = posterior["weight"].to_numpy()
     dashes = ("dash", "dot", "dashdot")
     for j, name in enumerate(names, start=1):
         fig.add_trace(
-            go.Histogram(
-                x=posterior[name],
-                y=w,
-                histfunc="sum",
-                histnorm="probability density",
-                nbinsx=BINS,
-                marker_color=POSTERIOR,
-                name="posterior",
-                showlegend=j == 1,
-                meta="posterior",
-            ),
+            _density(posterior, name, "posterior", j == 1),
             row=1,
             col=j,
         )
@@ -73,32 +80,12 @@ def prior_posterior(
     fig = _grid(names)
     for j, name in enumerate(names, start=1):
         fig.add_trace(
-            go.Histogram(
-                x=prior[name],
-                histnorm="probability density",
-                nbinsx=BINS,
-                opacity=0.55,
-                marker_color=PRIOR,
-                name="prior",
-                showlegend=j == 1,
-                meta="prior",
-            ),
+            _density(prior, name, "prior", j == 1, opacity=0.55),
             row=1,
             col=j,
         )
         fig.add_trace(
-            go.Histogram(
-                x=posterior[name],
-                y=posterior["weight"],
-                histfunc="sum",
-                histnorm="probability density",
-                nbinsx=BINS,
-                opacity=0.55,
-                marker_color=POSTERIOR,
-                name="posterior",
-                showlegend=j == 1,
-                meta="posterior",
-            ),
+            _density(posterior, name, "posterior", j == 1, opacity=0.55),
             row=1,
             col=j,
         )
