@@ -70,6 +70,26 @@ def test_the_probe_sees_a_heavy_import_when_there_is_one() -> None:
     assert {"pandas", "sim.simulate", "sim.report"} <= set(loaded)
 
 
+#: The subcommands whose ``--help`` is light: their parsers import no library module. Not
+#: yet solve, sweep and run, whose parsers show the solvers' methods, the designs and the
+#: simulator's defaults (issue 20).
+LIGHT = ("validate", "fit", "report", "compare", "scenarios", "new")
+
+
+@pytest.mark.parametrize("command", LIGHT)
+def test_a_subcommands_help_imports_none_of_the_heavy_stacks(command: str) -> None:
+    assert _imported(HELP.replace("'--help'", f"{command!r}, '--help'")) == []
+
+
+def test_the_parsers_defaults_are_the_librarys() -> None:
+    from sim import calibrate, report
+    from sim.cli import parsing
+
+    assert parsing.FORMATS == report.FORMATS
+    assert parsing.FIT_METHODS == calibrate.METHODS
+    assert parsing.FIT_DEFAULTS == calibrate.DEFAULTS
+
+
 def _listing(parser: argparse.ArgumentParser) -> list[tuple[str, str | None]]:
     sub = next(a for a in parser._actions if a.dest == "command")
     return [(c.dest, c.help) for c in sub._choices_actions]  # type: ignore[attr-defined]

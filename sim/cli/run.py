@@ -13,14 +13,12 @@ from rich.table import Table
 
 from sim.calibrate import load_posterior, posterior_rows
 from sim.cli.common import (
-    SCENARIO_ARGUMENT,
-    add_command,
-    add_set_argument,
     note_cost,
     overrides,
     progress_bar,
     stdout,
 )
+from sim.cli.parsing import SCENARIO_ARGUMENT, add_command, add_set_argument
 from sim.cli.report import open_in_browser
 from sim.errors import SimError
 from sim.io import check_output_directory, staged_directory
