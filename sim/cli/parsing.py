@@ -12,15 +12,23 @@ import argparse
 from typing import Any
 
 __all__ = [
+    "DEFAULT_DRAWS",
+    "DEFAULT_RUNS",
     "FIT_DEFAULTS",
     "FIT_METHODS",
     "FORMATS",
+    "SAMPLERS",
     "SCENARIO_ARGUMENT",
     "add_command",
     "add_set_argument",
     "scenario_path",
 ]
 
+#: :data:`sim.simulate.DEFAULT_RUNS`, :data:`sim.simulate.DEFAULT_DRAWS` and
+#: :data:`sim.simulate.SAMPLERS`.
+DEFAULT_RUNS = 4000
+DEFAULT_DRAWS = 100
+SAMPLERS = ("sobol", "lhs")
 #: :data:`sim.report.FORMATS`.
 FORMATS = ("png", "svg", "pdf")
 #: :data:`sim.calibrate.METHODS` and :data:`sim.calibrate.DEFAULTS`.
