@@ -182,7 +182,7 @@ def test_a_failed_run_leaves_the_earlier_run_whole(
     def broken(*args: object, **kwargs: object) -> None:
         raise sim.SimError("the report failed")
 
-    monkeypatch.setattr("sim.cli.run.write_report", broken)
+    monkeypatch.setattr("sim.cli.running.write_report", broken)
     refused(capsys, ["run", str(WAR), "--runs", "7", *FAST, "--out", str(out)], "report failed")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left

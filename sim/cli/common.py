@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from rich.console import Console
 
 from sim.deadline import Game, PolicyBook
 from sim.errors import SimError
-from sim.scenario import Scenario, find_scenario
+from sim.scenario import Scenario
 from sim.simulate import progress_bar as library_progress_bar
 
 __all__ = [
-    "SCENARIO_ARGUMENT",
-    "add_command",
-    "add_set_argument",
     "cost_hint",
     "full_width_when_piped",
     "note_cost",
@@ -34,13 +29,6 @@ stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
 
-#: The SCENARIO argument of solve, run and sweep: a file, or the id of a bundled scenario.
-SCENARIO_ARGUMENT: dict[str, Any] = {
-    "metavar": "SCENARIO",
-    "type": lambda text: str(find_scenario(text)),
-    "help": "scenario file (TOML), or the id of a bundled one (negsim scenarios lists them)",
-}
-
 #: Columns of the output when it is not a terminal (a file or a pipe): tables print whole.
 PIPED_WIDTH = 10_000
 
@@ -51,32 +39,6 @@ def full_width_when_piped() -> None:
     for console in (stdout, stderr):
         if not console.is_terminal and "COLUMNS" not in os.environ:
             console.width = PIPED_WIDTH
-
-
-def add_command(
-    sub: Any, name: str, help: str, description: str, epilog: str
-) -> argparse.ArgumentParser:
-    """A subcommand whose description and examples keep their line breaks."""
-    parser: argparse.ArgumentParser = sub.add_parser(
-        name,
-        help=help,
-        description=description,
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
-
-
-def add_set_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="change a number before solving: a dotted parameter name (us.pressure_scale=0.5) "
-        "or the dotted key of any number in the file (schedule.epochs=120); repeatable",
-    )
 
 
 def overrides(pairs: list[str]) -> dict[str, float]:

@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import add_command, stderr, stdout
-from sim.cli.report import open_in_browser
-from sim.report import compare, load_run, mismatches
+from sim.cli.parsing import add_command
 
 __all__ = ["add_parser", "main"]
 
@@ -38,6 +36,10 @@ def add_parser(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.cli.common import stderr, stdout
+    from sim.cli.report import open_in_browser
+    from sim.report import compare, load_run, mismatches
+
     path = compare(args.directories, args.out)
     for warning in mismatches([load_run(d).info for d in args.directories]):
         stderr.print(f"negsim: warning: not comparable: {warning}", markup=False)

@@ -6,17 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.calibrate import DEFAULTS, METHODS, diagnostics_of, fit, logit_play, write_fit
-from sim.cli.common import (
+from sim.cli.parsing import (
+    FIT_DEFAULTS,
+    FIT_METHODS,
     SCENARIO_ARGUMENT,
     add_command,
     add_set_argument,
-    overrides,
-    progress_bar,
-    stdout,
 )
-from sim.report import write_fit_report
-from sim.scenario import load
 
 __all__ = ["add_parser", "main"]
 
@@ -57,7 +53,7 @@ def add_parser(sub: Any) -> None:
     parser = add_command(sub, "fit", HELP, DESCRIPTION, EPILOG)
     parser.add_argument("scenario", **SCENARIO_ARGUMENT)
     parser.add_argument("--param", action="append", required=True, metavar="NAME")
-    parser.add_argument("--method", choices=METHODS, default="likelihood")
+    parser.add_argument("--method", choices=FIT_METHODS, default="likelihood")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
     parser.add_argument("--rng-seed", type=int, default=0, metavar="N")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS")
@@ -71,7 +67,7 @@ def add_parser(sub: Any) -> None:
         help="play every stage game at its logit QRE at precision L (the likelihood method "
         "needs logit play; a scenario's own [equilibrium] concept = 'logit' needs no flag)",
     )
-    for key, value in DEFAULTS.items():
+    for key, value in FIT_DEFAULTS.items():
         flag = "--" + key.replace("_", "-")
         parser.add_argument(flag, type=int, default=value, metavar="N", dest=key)
     add_set_argument(parser)
@@ -79,6 +75,11 @@ def add_parser(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.calibrate import DEFAULTS, diagnostics_of, fit, logit_play, write_fit
+    from sim.cli.common import overrides, progress_bar, stdout
+    from sim.report import write_fit_report
+    from sim.scenario import load
+
     scenario = load(args.scenario, overrides(args.overrides))
     if args.lam is not None:
         scenario = logit_play(scenario, args.lam)

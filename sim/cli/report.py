@@ -7,8 +7,7 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import add_command, stderr, stdout
-from sim.report import FORMATS, export, rebuild
+from sim.cli.parsing import FORMATS, add_command
 
 __all__ = ["add_parser", "main", "open_in_browser"]
 
@@ -44,6 +43,8 @@ def add_parser(sub: Any) -> None:
 
 def open_in_browser(path: Path) -> None:
     """Open a local HTML file in the user's web browser; say so when there is none."""
+    from sim.cli.common import stderr
+
     uri = path.resolve().as_uri()
     try:
         opened = webbrowser.open(uri)
@@ -54,6 +55,9 @@ def open_in_browser(path: Path) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.cli.common import stdout
+    from sim.report import export, rebuild
+
     path = rebuild(args.directory)
     stdout.print(f"wrote {path}")
     if args.format:

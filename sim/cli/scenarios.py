@@ -7,11 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
-
-from sim.cli.common import add_command, stdout
+from sim.cli.parsing import add_command
 from sim.errors import SimError
-from sim.scenario import bundled_scenarios, load, scenario_template
 
 __all__ = ["add_new_parser", "add_parser"]
 
@@ -59,6 +56,11 @@ def add_new_parser(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from sim.cli.common import stdout
+    from sim.scenario import bundled_scenarios, load
+
     table = Table(title="bundled scenarios (negsim run ID)")
     for column in ("id", "name", "file"):
         table.add_column(column)
@@ -69,6 +71,9 @@ def main(args: argparse.Namespace) -> int:
 
 
 def new(args: argparse.Namespace) -> int:
+    from sim.cli.common import stdout
+    from sim.scenario import load, scenario_template
+
     name = args.name
     if not NAME.match(name):
         raise SimError(f"new {name!r}: a name is letters, digits, - and _ (a letter first)")

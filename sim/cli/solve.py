@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
-from sim.cli.common import SCENARIO_ARGUMENT, add_command, add_set_argument, overrides, stdout
+from sim.cli.common import overrides, stdout
+from sim.cli.parsing import SCENARIO_ARGUMENT, add_command, add_set_argument
 from sim.deadline import SolveResult, path_records, solve
 from sim.equilibria import METHODS, QRE, RULES, Branch
 from sim.errors import SimError

@@ -16,15 +16,13 @@ import pandas as pd
 from rich.table import Table
 
 from sim.cli.common import (
-    SCENARIO_ARGUMENT,
-    add_command,
-    add_set_argument,
     note_cost,
     overrides,
     progress_bar,
     stderr,
     stdout,
 )
+from sim.cli.parsing import SCENARIO_ARGUMENT, add_command, add_set_argument
 from sim.errors import SimError
 from sim.experiments import (
     DEFAULT_SWEEP_RUNS,

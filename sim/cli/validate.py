@@ -7,9 +7,8 @@ import json
 import sys
 from typing import Any
 
-from sim.cli.common import add_command
+from sim.cli.parsing import add_command, scenario_path
 from sim.errors import ScenarioError
-from sim.scenario import evidence_items, find_scenario, load
 
 __all__ = ["add_parser", "main"]
 
@@ -37,7 +36,7 @@ def add_parser(sub: Any) -> None:
         "files",
         nargs="+",
         metavar="FILE",
-        type=lambda text: str(find_scenario(text)),
+        type=lambda text: scenario_path(text),
         help="scenario files to check (or the ids of bundled ones: negsim scenarios)",
     )
     p.add_argument(
@@ -49,6 +48,8 @@ def add_parser(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.scenario import load
+
     reports = []
     for name in args.files:
         try:
@@ -81,4 +82,6 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _count_quotes(s: Any) -> int:
+    from sim.scenario import evidence_items
+
     return sum(1 for _ in evidence_items(s, ""))
