@@ -19,6 +19,8 @@ __all__ = [
     "FORMATS",
     "SAMPLERS",
     "SCENARIO_ARGUMENT",
+    "SOLVE_METHODS",
+    "SOLVE_RULES",
     "add_command",
     "add_set_argument",
     "scenario_path",
@@ -40,6 +42,23 @@ FIT_DEFAULTS = {
     "particles": 400,
     "generations": 8,
     "predictive_runs": 1000,
+}
+
+#: The names and descriptions of :data:`sim.equilibria.METHODS` and :data:`sim.equilibria.RULES`.
+SOLVE_METHODS = {
+    "support_enumeration": "every equal-size support pair (degenerate games: vertex "
+    "enumeration's set)",
+    "vertex_enumeration": "nashpy's vertex enumeration of the best-response polytopes (all "
+    "extreme equilibria)",
+    "lemke_howson": "nashpy's Lemke-Howson from every initial label (a subset of the equilibria)",
+}
+SOLVE_RULES = {
+    "payoff_dominant": "the equilibrium best for both players; else the largest payoff sum",
+    "risk_dominant": "the larger product of deviation losses (2x2 games; else payoff_dominant)",
+    "max_entropy": "the most mixed equilibrium",
+    "first_found": "the first equilibrium the method found",
+    "logit_limit": "the limit of the logit QRE's principal branch as the precision grows",
+    "all": "every equilibrium, for analysis (selects none)",
 }
 
 
