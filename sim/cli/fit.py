@@ -16,6 +16,15 @@ from sim.cli.parsing import (
 
 __all__ = ["add_parser", "main"]
 
+FIT_SIZES = {
+    "paths": "likelihood: shock paths the record's probability is averaged over (default %d)",
+    "walkers": "likelihood: emcee walkers (default %d)",
+    "steps": "likelihood: MCMC steps per walker, the first half burn-in (default %d)",
+    "particles": "abc: particles per generation (default %d)",
+    "generations": "abc: ABC-SMC generations (default %d)",
+    "predictive_runs": "paths of the posterior predictive run (default %d)",
+}
+
 HELP = "fit parameters to the scenario's [observed] record (a posterior, diagnostics, a check)"
 
 DESCRIPTION = """\
@@ -52,12 +61,35 @@ examples:
 def add_parser(sub: Any) -> None:
     parser = add_command(sub, "fit", HELP, DESCRIPTION, EPILOG)
     parser.add_argument("scenario", **SCENARIO_ARGUMENT)
-    parser.add_argument("--param", action="append", required=True, metavar="NAME")
-    parser.add_argument("--method", choices=FIT_METHODS, default="likelihood")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR")
-    parser.add_argument("--rng-seed", type=int, default=0, metavar="N")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS")
-    parser.add_argument("--workers", type=int, default=None, metavar="N")
+    parser.add_argument(
+        "--param",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="a dotted parameter name to fit (korea.audience_cost); repeatable",
+    )
+    parser.add_argument(
+        "--method", choices=FIT_METHODS, default="likelihood", help="the fitting method (above)"
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="directory for the fit's files"
+    )
+    parser.add_argument(
+        "--rng-seed", type=int, default=0, metavar="N", help="seed of every draw (default 0)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="evaluate on Dask: tcp://HOST:PORT, or 'local' for a LocalCluster of --workers",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes of a --scheduler local cluster (default 2)",
+    )
     parser.add_argument(
         "--lambda",
         dest="lam",
@@ -69,7 +101,9 @@ def add_parser(sub: Any) -> None:
     )
     for key, value in FIT_DEFAULTS.items():
         flag = "--" + key.replace("_", "-")
-        parser.add_argument(flag, type=int, default=value, metavar="N", dest=key)
+        parser.add_argument(
+            flag, type=int, default=value, metavar="N", dest=key, help=FIT_SIZES[key] % value
+        )
     add_set_argument(parser)
     parser.set_defaults(handler=main)
 
