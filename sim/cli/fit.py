@@ -99,13 +99,18 @@ def add_parser(sub: Any) -> None:
         help="play every stage game at its logit QRE at precision L (the likelihood method "
         "needs logit play; a scenario's own [equilibrium] concept = 'logit' needs no flag)",
     )
+    _add_sizes(parser)
+    add_set_argument(parser)
+    parser.set_defaults(handler=main)
+
+
+def _add_sizes(parser: argparse.ArgumentParser) -> None:
+    """The fit sizes (--paths, --walkers, ...), each with its default in its help."""
     for key, value in FIT_DEFAULTS.items():
         flag = "--" + key.replace("_", "-")
         parser.add_argument(
             flag, type=int, default=value, metavar="N", dest=key, help=FIT_SIZES[key] % value
         )
-    add_set_argument(parser)
-    parser.set_defaults(handler=main)
 
 
 def main(args: argparse.Namespace) -> int:
