@@ -66,13 +66,17 @@ def test_import_sim_imports_none_of_the_heavy_stacks() -> None:
 def test_the_probe_sees_a_heavy_import_when_there_is_one() -> None:
     # the check above can fail: using a facade name, or a subcommand's help, loads them
     assert "pandas" in _imported("import sim\nsim.run")
-    loaded = _imported(HELP.replace("'--help'", "'sweep', '--help'"))
-    assert {"numpy", "sim.simulate"} <= set(loaded)
+    # every subcommand's help is light now; a subcommand's work, imported by its handler, is not
+    loaded = _imported("import sim.cli.sweeping")
+    assert {"numpy", "pandas", "rich", "sim.simulate"} <= set(loaded)
 
 
-#: The subcommands whose ``--help`` is light: their parsers import no library module. Not
-#: yet sweep, whose parser shows the designs (issue 20).
-LIGHT = ("validate", "run", "solve", "fit", "report", "compare", "scenarios", "new")
+#: The subcommands whose ``--help`` is light: their parsers import no library module.
+LIGHT = ("validate", "run", "solve", "sweep", "fit", "report", "compare", "scenarios", "new")
+
+
+def test_every_subcommand_is_light() -> None:
+    assert sorted(LIGHT) == sorted(c.name for c in COMMANDS)
 
 
 @pytest.mark.parametrize("command", LIGHT)
@@ -81,7 +85,7 @@ def test_a_subcommands_help_imports_none_of_the_heavy_stacks(command: str) -> No
 
 
 def test_the_parsers_defaults_are_the_librarys() -> None:
-    from sim import calibrate, equilibria, report, simulate
+    from sim import calibrate, equilibria, experiments, report, simulate
     from sim.cli import parsing
 
     assert parsing.FORMATS == report.FORMATS
@@ -92,6 +96,8 @@ def test_the_parsers_defaults_are_the_librarys() -> None:
     assert parsing.FIT_DEFAULTS == calibrate.DEFAULTS
     assert {m.name: m.description for m in equilibria.METHODS.values()} == parsing.SOLVE_METHODS
     assert {r.name: r.description for r in equilibria.RULES.values()} == parsing.SOLVE_RULES
+    assert parsing.DEFAULT_SWEEP_RUNS == experiments.DEFAULT_SWEEP_RUNS
+    assert {d.name: d.description for d in experiments.DESIGNS.values()} == parsing.SWEEP_DESIGNS
 
 
 def _listing(parser: argparse.ArgumentParser) -> list[tuple[str, str | None]]:

@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_RUNS",
+    "DEFAULT_SWEEP_RUNS",
     "FIT_DEFAULTS",
     "FIT_METHODS",
     "FORMATS",
@@ -21,6 +22,7 @@ __all__ = [
     "SCENARIO_ARGUMENT",
     "SOLVE_METHODS",
     "SOLVE_RULES",
+    "SWEEP_DESIGNS",
     "add_command",
     "add_set_argument",
     "scenario_path",
@@ -59,6 +61,16 @@ SOLVE_RULES = {
     "first_found": "the first equilibrium the method found",
     "logit_limit": "the limit of the logit QRE's principal branch as the precision grows",
     "all": "every equilibrium, for analysis (selects none)",
+}
+
+#: :data:`sim.experiments.DEFAULT_SWEEP_RUNS`, and the names and descriptions of
+#: :data:`sim.experiments.DESIGNS`.
+DEFAULT_SWEEP_RUNS = 200
+SWEEP_DESIGNS = {
+    "grid": "every combination of the parameters' values",
+    "lhs": "a Latin hypercube over the ranges",
+    "sobol": "Saltelli's extension of a Sobol sequence; first-order and total indices",
+    "morris": "Morris trajectories; elementary-effect screening",
 }
 
 
